@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type Redis from 'ioredis';
+import { CallRegistry } from './call/CallRegistry';
+import { CaseService } from './cases/CaseService';
+import { InspectorAuth } from './cases/InspectorAuth';
+import { JoinLinks } from './cases/JoinLinks';
+import { CLIENT_DIST, createHttpApp } from './http/HttpApp';
+import { systemClock, type Clock } from './platform/clock';
+import type { Config } from './platform/config';
+import type { Logger } from './platform/logger';
+import { RateLimiter } from './platform/RateLimiter';
+import { connectRedis } from './platform/redis';
+import { RedisProcess } from './platform/RedisProcess';
+import { loadOrCreateSecret } from './platform/secrets';
+import { loadTls } from './platform/tls';
+import { SignalingServer } from './signaling/SignalingServer';
+import { WorkerPool } from './sfu/WorkerPool';
+import { SqliteStore } from './store/SqliteStore';
+import type { Store } from './store/Store';
+
+export interface StartOptions {
+  clock?: Clock;
+  clientDir?: string;
+}
+
+/**
+ * The composition root: builds every part from the config, and closes them in reverse order.
+ * Tests start it in-process on port 0 with a temporary data dir, through the same path as `npm start`.
+ */
+export class KanyanServer {
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly url: string,
+    readonly store: Store,
+    readonly redis: Redis,
+    readonly cases: CaseService,
+    readonly joinLinks: JoinLinks,
+    readonly auth: InspectorAuth,
+    readonly pool: WorkerPool,
+    readonly calls: CallRegistry,
+    readonly seededPassword: string | undefined,
+    private readonly teardown: Array<() => Promise<void> | void>,
+  ) {}
+
+  static async start(config: Config, log: Logger, opts: StartOptions = {}): Promise<KanyanServer> {
+    const clock = opts.clock ?? systemClock;
+    const teardown: Array<() => Promise<void> | void> = [];
+    const undo = async () => {
+      for (const t of teardown.reverse()) await Promise.resolve(t()).catch((err) => log.error({ err }, 'teardown step failed'));
+    };
+    try {
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      const clientDir = opts.clientDir ?? CLIENT_DIST;
+      if (!fs.existsSync(path.join(clientDir, 'applicant.js'))) {
+        throw new Error(`client bundle missing in ${clientDir}: run "npm run build:client" (npm start does it for you)`);
+      }
+
+      const store = await SqliteStore.open(path.join(config.dataDir, 'kanyan.db'));
+      teardown.push(() => store.close());
+
+      let redisTarget: { url?: string; socketPath?: string } = { url: config.redisUrl };
+      if (!config.redisUrl) {
+        const proc = await RedisProcess.start(config.dataDir, log);
+        teardown.push(() => proc.stop());
+        redisTarget = { socketPath: proc.socketPath };
+      }
+      const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3 });
+      redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+      teardown.push(() => void redis.disconnect());
+
+      const joinLinks = new JoinLinks(store, loadOrCreateSecret(config.dataDir, 'join-link.key'), clock, config.joinLinkTtlMs);
+      const auth = new InspectorAuth(store, clock);
+      const seeded = await auth.seed(config.seedInspector.username, config.seedInspector.password);
+      const cases = new CaseService(store, joinLinks, clock);
+
+      const pool = await WorkerPool.create(
+        { workers: config.rtc.workers, listenIp: config.rtc.listenIp, announcedIp: config.rtc.announcedIp, basePort: config.rtc.basePort },
+        log,
+      );
+      teardown.push(() => pool.close());
+      const calls = new CallRegistry(pool, { store, clock, log, reconnectGraceMs: config.reconnectGraceMs });
+      teardown.push(() => calls.endAll('server_shutdown'));
+
+      const tls = loadTls(config, log);
+      const app = createHttpApp({
+        cases,
+        auth,
+        joinLinks,
+        calls,
+        loginLimiter: new RateLimiter(redis, 'login', 10, 60),
+        linkLimiter: new RateLimiter(redis, 'link', 120, 60),
+        routerRtpCapabilities: pool.routerRtpCapabilities,
+        clientDir,
+        publicUrl: config.publicUrl,
+        secureCookies: !!tls,
+        log,
+      });
+      const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
+      const signaling = new SignalingServer(server, calls, { joinLinks, auth, cases, limiter: new RateLimiter(redis, 'join', 120, 60) }, log);
+      // Runs before endAll in the reversed teardown, so pages get their 'call:ended' first.
+      teardown.push(async () => {
+        await signaling.close();
+        server.closeAllConnections?.();
+      });
+
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve());
+      });
+      const port = (server.address() as AddressInfo).port;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+      log.info({ url }, 'kanyan listening');
+      return new KanyanServer(url, store, redis, cases, joinLinks, auth, pool, calls, seeded.generatedPassword, teardown);
+    } catch (err) {
+      await undo();
+      throw err;
+    }
+  }
+
+  /** Ends live calls with a message, then closes sockets, media workers, Redis and the store. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.calls.endAll('server_shutdown');
+      for (const t of this.teardown.reverse()) await Promise.resolve(t()).catch(() => undefined);
+    })();
+    return this.closing;
+  }
+}

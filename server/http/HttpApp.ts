@@ -1,0 +1,155 @@
+import path from 'node:path';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { parse as parseCookie } from 'cookie';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { CallRegistry } from '../call/CallRegistry';
+import type { CaseService } from '../cases/CaseService';
+import type { InspectorAuth, AuthenticatedInspector } from '../cases/InspectorAuth';
+import type { JoinLinks } from '../cases/JoinLinks';
+import { AppError, Invalid, NotFound } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { RateLimiter } from '../platform/RateLimiter';
+import { LoginInput, NewCaseInput, PERMIT_TYPES } from '../protocol/cases';
+import { LOGIN_COOKIE } from '../protocol/cookies';
+import { errorMiddleware } from './errorMiddleware';
+import { renderLinkError, renderShell } from './pages';
+import { parseInput as parseBody } from '../protocol/parseInput';
+
+export interface HttpDeps {
+  cases: CaseService;
+  auth: InspectorAuth;
+  joinLinks: JoinLinks;
+  calls: CallRegistry;
+  loginLimiter: RateLimiter;
+  linkLimiter: RateLimiter;
+  routerRtpCapabilities: unknown;
+  clientDir: string;
+  /** Origin used in join links; falls back to the origin the console was opened on. */
+  publicUrl?: string;
+  secureCookies: boolean;
+  log: Logger;
+}
+
+type Locals = { inspector: AuthenticatedInspector };
+
+/** Express adapter: parses requests, calls the domain, renders pages. No domain logic here. */
+export function createHttpApp(deps: HttpDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), geolocation=(self)');
+    next();
+  });
+  app.use(express.json({ limit: '64kb' }));
+  app.use('/assets', express.static(deps.clientDir, { maxAge: '1h', fallthrough: false }));
+
+  const originOf = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+  const joinUrl = (req: Request, token: string) => `${originOf(req)}/j/${token}`;
+
+  const requireInspector = async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
+    res.locals.inspector = await deps.auth.authenticate(parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE]);
+    next();
+  };
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/', (_req, res) => res.redirect('/inspector'));
+
+  app.get('/inspector', (_req, res) => {
+    res.type('html').send(renderShell({ title: '勘验 · 审批人员工作台', script: 'inspector', boot: { rtpCapabilities: deps.routerRtpCapabilities, permitTypes: PERMIT_TYPES } }));
+  });
+
+  app.get('/j/:token', async (req, res) => {
+    try {
+      await deps.linkLimiter.hit(req.ip ?? 'unknown');
+      const { caseRecord } = await deps.joinLinks.verify(req.params.token);
+      res.setHeader('Cache-Control', 'no-store');
+      res.type('html').send(
+        renderShell({
+          title: '视频勘验',
+          script: 'applicant',
+          boot: { token: req.params.token, businessName: caseRecord.businessName, caseNumber: caseRecord.caseNumber, rtpCapabilities: deps.routerRtpCapabilities },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      res.status(err.status).type('html').send(renderLinkError(err.userMessage));
+    }
+  });
+
+  app.post('/api/login', async (req, res) => {
+    const input = parseBody(LoginInput, req.body);
+    await deps.loginLimiter.hit(`${req.ip}:${input.username}`);
+    const { token, inspector, expiresAt } = await deps.auth.login(input.username, input.password);
+    res.cookie(LOGIN_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, expires: new Date(expiresAt), path: '/' });
+    res.json({ inspector });
+  });
+
+  app.post('/api/logout', async (req, res) => {
+    const token = parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE];
+    if (token) await deps.auth.logout(token);
+    res.clearCookie(LOGIN_COOKIE, { path: '/' });
+    res.json({ ok: true });
+  });
+
+  app.get('/api/me', requireInspector, (_req, res: Response<unknown, Locals>) => {
+    res.json({ inspector: res.locals.inspector });
+  });
+
+  app.get('/api/cases', requireInspector, async (_req, res) => {
+    res.json({ cases: await deps.cases.list() });
+  });
+
+  app.post('/api/cases', requireInspector, async (req, res: Response<unknown, Locals>) => {
+    const input = parseBody(NewCaseInput, req.body);
+    const created = await deps.cases.create(input, res.locals.inspector.username);
+    res.status(201).json({
+      caseRecord: created.caseRecord,
+      session: created.session,
+      joinUrl: joinUrl(req, created.token),
+      expiresAt: created.expiresAt,
+    });
+  });
+
+  app.get('/api/cases/:id', requireInspector, async (req, res) => {
+    const detail = await deps.cases.detail(String(req.params.id));
+    res.json({
+      caseRecord: detail.caseRecord,
+      sessions: detail.sessions.map((s) => ({
+        ...s,
+        applicant: deps.calls.get(s.id)?.applicantPresence ?? null,
+        links: s.links.map(({ token, ...l }) => ({ ...l, url: joinUrl(req, token) })),
+      })),
+    });
+  });
+
+  app.post('/api/sessions/:id/links', requireInspector, async (req, res) => {
+    const { session } = await deps.cases.session(String(req.params.id));
+    if (session.status === 'ended') throw new Invalid('本次勘验已结束，不能再发链接', 'session ended');
+    const { link, token } = await deps.joinLinks.issue(session.caseId, session.id);
+    res.status(201).json({ id: link.id, url: joinUrl(req, token), expiresAt: link.expiresAt });
+  });
+
+  app.post('/api/links/:id/revoke', requireInspector, async (req, res) => {
+    const revoked = await deps.joinLinks.revoke(String(req.params.id));
+    if (!revoked) throw new NotFound('链接不存在或已撤销', 'link not found or already revoked');
+    res.json({ ok: true });
+  });
+
+  app.get('/api/qr', requireInspector, async (req, res) => {
+    const text = z.string().url().max(1000).safeParse(req.query.text);
+    if (!text.success) throw new Invalid('二维码内容无效', 'bad qr text');
+    res.type('image/svg+xml').send(await QRCode.toString(text.data, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+  });
+
+  app.use('/api', (_req, _res, next) => next(new NotFound('接口不存在', 'no such api route')));
+  app.use(errorMiddleware(deps.log));
+  return app;
+}
+
+export const CLIENT_DIST = path.resolve(__dirname, '../../client/dist');

@@ -1,0 +1,89 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+// The only module that reads process.env: everything else receives a typed Config.
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.string().url().optional(),
+  ANNOUNCED_IP: z.string().optional(),
+  RTC_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
+  RTC_LISTEN_IP: z.string().default('0.0.0.0'),
+  MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  REDIS_URL: z.string().optional(),
+  DATA_DIR: z.string().default('data'),
+  TLS_CERT: z.string().optional(),
+  TLS_KEY: z.string().optional(),
+  TLS: z.enum(['auto', 'off']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INSPECTOR_USER: z.string().min(1).default('inspector'),
+  INSPECTOR_PASSWORD: z.string().min(8).optional(),
+  JOIN_LINK_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  RECONNECT_GRACE_SECONDS: z.coerce.number().positive().max(600).default(30),
+  SEED_DEMO: bool.default('true'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base URL printed in join links; derived from the bound address when not set. */
+  publicUrl?: string;
+  rtc: { listenIp: string; announcedIp?: string; basePort: number; workers: number };
+  redisUrl?: string;
+  dataDir: string;
+  tls: { mode: 'auto' | 'off'; certFile?: string; keyFile?: string };
+  logLevel: string;
+  seedInspector: { username: string; password?: string };
+  joinLinkTtlMs: number;
+  reconnectGraceMs: number;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.TLS === 'off' && !isLoopback(e.HOST)) {
+    // Phones only grant camera and location on a secure origin; plain HTTP is for local development.
+    throw new ConfigError('TLS=off is only allowed when HOST is a loopback address (127.0.0.1 / localhost)');
+  }
+  if ((e.TLS_CERT && !e.TLS_KEY) || (!e.TLS_CERT && e.TLS_KEY)) {
+    throw new ConfigError('TLS_CERT and TLS_KEY must be given together');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    rtc: {
+      listenIp: e.RTC_LISTEN_IP,
+      announcedIp: e.ANNOUNCED_IP,
+      basePort: e.RTC_PORT,
+      workers: e.MEDIA_WORKERS ?? Math.max(1, os.availableParallelism()),
+    },
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    tls: { mode: e.TLS, certFile: e.TLS_CERT, keyFile: e.TLS_KEY },
+    logLevel: e.LOG_LEVEL,
+    seedInspector: { username: e.INSPECTOR_USER, password: e.INSPECTOR_PASSWORD },
+    joinLinkTtlMs: e.JOIN_LINK_TTL_HOURS * 3600_000,
+    reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
+    seedDemo: e.SEED_DEMO,
+  };
+}

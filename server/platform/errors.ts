@@ -1,0 +1,70 @@
+// One error hierarchy for the whole server. Each error carries an HTTP-like status, a stable
+// machine code, and a message safe to show to the person on the other end (zh-CN first).
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  constructor(
+    /** Shown to the user as is. */
+    readonly userMessage: string,
+    detail?: string,
+  ) {
+    super(detail ?? userMessage);
+    this.name = new.target.name;
+  }
+}
+
+export class Invalid extends AppError {
+  readonly status = 400;
+  readonly code = 'invalid';
+}
+
+export class Unauthorized extends AppError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+}
+
+export class Forbidden extends AppError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+}
+
+export class NotFound extends AppError {
+  readonly status = 404;
+  readonly code = 'not_found';
+}
+
+export class Conflict extends AppError {
+  readonly status = 409;
+  readonly code = 'conflict';
+}
+
+export class Gone extends AppError {
+  readonly status = 410;
+  readonly code = 'gone';
+}
+
+export class TooMany extends AppError {
+  readonly status = 429;
+  readonly code = 'rate_limited';
+}
+
+export class Unavailable extends AppError {
+  readonly status = 503;
+  readonly code = 'unavailable';
+}
+
+export interface WireError {
+  code: string;
+  message: string;
+}
+
+/** Maps any thrown value to what may cross the wire; unknown errors never leak their text. */
+export function toWireError(err: unknown): WireError {
+  if (err instanceof AppError) return { code: err.code, message: err.userMessage };
+  return { code: 'internal', message: '服务器内部错误，请稍后重试 (internal error)' };
+}
+
+export function statusOf(err: unknown): number {
+  return err instanceof AppError ? err.status : 500;
+}

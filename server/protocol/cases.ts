@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Permit types the office can choose when creating a case (ids used by checklist templates later). */
+export const PERMIT_TYPES = ['food_business', 'public_hygiene', 'pharmacy_retail', 'seed_business', 'fuel_retail'] as const;
+export const PermitType = z.enum(PERMIT_TYPES);
+export type PermitType = z.infer<typeof PermitType>;
+
+export const NewCaseInput = z.object({
+  businessName: z.string().trim().min(1, '请填写经营者名称').max(200),
+  permitTypes: z.array(PermitType).min(1, '请至少选择一种许可类型').max(PERMIT_TYPES.length),
+  address: z.object({
+    text: z.string().trim().min(1, '请填写登记地址').max(300),
+    lat: z.coerce.number().min(-90).max(90),
+    lon: z.coerce.number().min(-180).max(180),
+  }),
+});
+export type NewCaseInput = z.infer<typeof NewCaseInput>;
+
+export const LoginInput = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(200),
+});

@@ -1,0 +1,1 @@
+export const LOGIN_COOKIE = 'kanyan_login';

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+// The socket.io wire contract shared by server and pages. Every client message is parsed with
+// these schemas at the edge; mediasoup's own parameter objects get a shape check here and a full
+// check inside mediasoup (its TypeErrors become Invalid errors).
+
+const Id = z.string().min(1).max(100);
+const Obj = z.record(z.string(), z.unknown());
+
+export const RtpCapabilitiesInput = z.object({ codecs: z.array(Obj).max(200), headerExtensions: z.array(Obj).max(200).optional() }).passthrough();
+
+export const JoinRequest = z.object({
+  rtpCapabilities: RtpCapabilitiesInput,
+  /** The page's own clock, for skew diagnostics only. */
+  clientTime: z.number().optional(),
+});
+
+export const ConnectTransportRequest = z.object({
+  transportId: Id,
+  dtlsParameters: z.object({ fingerprints: z.array(Obj).min(1).max(10), role: z.enum(['auto', 'client', 'server']).optional() }).passthrough(),
+});
+
+export const MediaSource = z.enum(['camera', 'mic']);
+export type MediaSource = z.infer<typeof MediaSource>;
+
+export const ProduceRequest = z.object({
+  transportId: Id,
+  kind: z.enum(['audio', 'video']),
+  rtpParameters: z.object({ codecs: z.array(Obj).min(1).max(50), encodings: z.array(Obj).max(10).optional() }).passthrough(),
+  source: MediaSource,
+});
+
+export const ResumeConsumerRequest = z.object({ consumerId: Id });
+
+export const PositionReport = z.object({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  accuracy: z.number().min(0).max(100_000),
+  fixTime: z.number().int().positive(),
+});
+export type PositionReport = z.infer<typeof PositionReport>;
+
+export const CameraAction = z.enum(['rear', 'front', 'torch_on', 'torch_off', 'zoom']);
+export type CameraAction = z.infer<typeof CameraAction>;
+
+export const CameraRequest = z.object({ action: CameraAction, zoom: z.number().min(0).max(100).optional() });
+export type CameraRequest = z.infer<typeof CameraRequest>;
+
+export const CameraState = z.object({
+  facing: z.enum(['environment', 'user', 'unknown']),
+  torch: z.object({ available: z.boolean(), on: z.boolean() }),
+  zoom: z.object({ min: z.number(), max: z.number(), step: z.number(), value: z.number() }).nullable(),
+});
+export type CameraState = z.infer<typeof CameraState>;
+
+export const EndCallRequest = z.object({ reason: z.string().max(500).optional() });
+
+export type Role = 'applicant' | 'inspector';
+export type ApplicantPresence = 'waiting' | 'live' | 'reconnecting' | 'absent';
+export type EndReason = 'finished' | 'replaced' | 'media_failure' | 'server_shutdown' | 'revoked';
+
+export interface TransportOptions {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+
+export interface ConsumerOffer {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: unknown;
+  fromRole: Role;
+  source: MediaSource;
+}
+
+export interface PositionUpdate {
+  lat: number;
+  lon: number;
+  accuracyM: number;
+  fixTime: number;
+  serverTime: number;
+  distanceM: number;
+}
+
+export interface CaseSummary {
+  caseId: string;
+  caseNumber: string;
+  businessName: string;
+  permitTypes: string[];
+  address: { text: string; lat: number; lon: number };
+}
+
+export interface JoinResult {
+  sessionId: string;
+  role: Role;
+  caseSummary: CaseSummary;
+  sendTransport: TransportOptions;
+  recvTransport: TransportOptions;
+  consumers: ConsumerOffer[];
+  applicant: ApplicantPresence;
+  position: PositionUpdate | null;
+  camera: CameraState | null;
+  serverTime: number;
+}
+
+export interface WireErrorShape {
+  code: string;
+  message: string;
+}
+
+export type Ack<T> = (res: { ok: true; data: T } | { ok: false; error: WireErrorShape }) => void;
+
+export interface ClientToServerEvents {
+  'call:join': (req: unknown, ack: Ack<JoinResult>) => void;
+  'transport:connect': (req: unknown, ack: Ack<null>) => void;
+  'transport:produce': (req: unknown, ack: Ack<{ producerId: string }>) => void;
+  'consumer:resume': (req: unknown, ack: Ack<null>) => void;
+  position: (req: unknown, ack: Ack<PositionUpdate>) => void;
+  'camera:request': (req: unknown, ack: Ack<null>) => void;
+  'camera:state': (req: unknown, ack: Ack<null>) => void;
+  'call:end': (req: unknown, ack: Ack<null>) => void;
+}
+
+export interface ServerToClientEvents {
+  'consumer:new': (offer: ConsumerOffer) => void;
+  'consumer:closed': (msg: { consumerId: string }) => void;
+  'applicant:presence': (msg: { state: ApplicantPresence }) => void;
+  position: (msg: PositionUpdate) => void;
+  'camera:request': (msg: CameraRequest) => void;
+  'camera:state': (msg: CameraState) => void;
+  'call:ended': (msg: { reason: EndReason; message: string }) => void;
+  'protocol:error': (msg: WireErrorShape & { event?: string }) => void;
+}

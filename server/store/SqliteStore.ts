@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { CaseRecord, CaseStatus } from '../cases/CaseRecord';
+import type { InspectionSession, SessionStatus } from '../cases/InspectionSession';
+import type { JoinLinkRecord } from '../cases/JoinLinkRecord';
+import type { InspectorAccount, LoginSession } from '../cases/InspectorAccount';
+import type { LocationFix } from '../cases/LocationFix';
+import type { Store } from './Store';
+import { MIGRATIONS } from './migrations';
+
+type Row = Record<string, unknown>;
+
+/** The embedded default store: one SQLite file under the data dir, WAL mode, migrated on open. */
+export class SqliteStore implements Store {
+  private constructor(private readonly db: Database.Database) {}
+
+  static async open(file: string): Promise<SqliteStore> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return new SqliteStore(db);
+  }
+
+  get schemaVersion(): number {
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number };
+    return row.v;
+  }
+
+  readonly cases = {
+    insert: async (c: CaseRecord) => {
+      this.db
+        .prepare(
+          `INSERT INTO cases (id, case_number, business_name, permit_types, address_text, lat, lon, status, created_at, created_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(c.id, c.caseNumber, c.businessName, JSON.stringify(c.permitTypes), c.address.text, c.address.lat, c.address.lon, c.status, c.createdAt, c.createdBy);
+    },
+    get: async (id: string) => {
+      const row = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
+      return row ? toCase(row) : undefined;
+    },
+    list: async (limit: number) =>
+      (this.db.prepare('SELECT * FROM cases ORDER BY created_at DESC LIMIT ?').all(limit) as Row[]).map(toCase),
+    setStatus: async (id: string, status: CaseStatus) => {
+      this.db.prepare('UPDATE cases SET status = ? WHERE id = ?').run(status, id);
+    },
+    countCreatedSince: async (since: number) =>
+      (this.db.prepare('SELECT COUNT(*) AS n FROM cases WHERE created_at >= ?').get(since) as { n: number }).n,
+  };
+
+  readonly sessions = {
+    insert: async (s: InspectionSession) => {
+      this.db
+        .prepare('INSERT INTO inspection_sessions (id, case_id, status, created_at) VALUES (?, ?, ?, ?)')
+        .run(s.id, s.caseId, s.status, s.createdAt);
+    },
+    get: async (id: string) => {
+      const row = this.db.prepare('SELECT * FROM inspection_sessions WHERE id = ?').get(id) as Row | undefined;
+      return row ? toSession(row) : undefined;
+    },
+    listByCase: async (caseId: string) =>
+      (this.db.prepare('SELECT * FROM inspection_sessions WHERE case_id = ? ORDER BY created_at').all(caseId) as Row[]).map(toSession),
+    setStatus: async (id: string, status: SessionStatus, at: number, reason?: string) => {
+      if (status === 'ended') {
+        this.db.prepare('UPDATE inspection_sessions SET status = ?, ended_at = ?, end_reason = ? WHERE id = ?').run(status, at, reason ?? null, id);
+      } else {
+        this.db.prepare('UPDATE inspection_sessions SET status = ? WHERE id = ?').run(status, id);
+      }
+    },
+  };
+
+  readonly joinLinks = {
+    insert: async (l: JoinLinkRecord) => {
+      this.db
+        .prepare('INSERT INTO join_links (id, case_id, session_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+        .run(l.id, l.caseId, l.sessionId, l.createdAt, l.expiresAt);
+    },
+    get: async (id: string) => {
+      const row = this.db.prepare('SELECT * FROM join_links WHERE id = ?').get(id) as Row | undefined;
+      return row ? toLink(row) : undefined;
+    },
+    listBySession: async (sessionId: string) =>
+      (this.db.prepare('SELECT * FROM join_links WHERE session_id = ? ORDER BY created_at').all(sessionId) as Row[]).map(toLink),
+    revoke: async (id: string, at: number) =>
+      this.db.prepare('UPDATE join_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0,
+  };
+
+  readonly inspectors = {
+    insert: async (a: InspectorAccount) => {
+      this.db
+        .prepare('INSERT INTO inspectors (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(a.id, a.username, a.displayName, a.passwordHash, a.createdAt);
+    },
+    getByUsername: async (username: string) => {
+      const row = this.db.prepare('SELECT * FROM inspectors WHERE username = ?').get(username) as Row | undefined;
+      return row ? toInspector(row) : undefined;
+    },
+    get: async (id: string) => {
+      const row = this.db.prepare('SELECT * FROM inspectors WHERE id = ?').get(id) as Row | undefined;
+      return row ? toInspector(row) : undefined;
+    },
+    count: async () => (this.db.prepare('SELECT COUNT(*) AS n FROM inspectors').get() as { n: number }).n,
+  };
+
+  readonly logins = {
+    insert: async (l: LoginSession) => {
+      this.db
+        .prepare('INSERT INTO login_sessions (token_hash, inspector_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+        .run(l.tokenHash, l.inspectorId, l.createdAt, l.expiresAt);
+    },
+    get: async (tokenHash: string) => {
+      const row = this.db.prepare('SELECT * FROM login_sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+      return row
+        ? { tokenHash: String(row.token_hash), inspectorId: String(row.inspector_id), createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) }
+        : undefined;
+    },
+    delete: async (tokenHash: string) => {
+      this.db.prepare('DELETE FROM login_sessions WHERE token_hash = ?').run(tokenHash);
+    },
+    deleteExpired: async (now: number) => this.db.prepare('DELETE FROM login_sessions WHERE expires_at < ?').run(now).changes,
+  };
+
+  readonly fixes = {
+    append: async (f: LocationFix) => {
+      this.db
+        .prepare('INSERT INTO location_fixes (session_id, lat, lon, accuracy_m, fix_time, server_time) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(f.sessionId, f.lat, f.lon, f.accuracyM, f.fixTime, f.serverTime);
+    },
+    latest: async (sessionId: string) => {
+      const row = this.db.prepare('SELECT * FROM location_fixes WHERE session_id = ? ORDER BY seq DESC LIMIT 1').get(sessionId) as Row | undefined;
+      return row ? toFix(row) : undefined;
+    },
+    trace: async (sessionId: string) =>
+      (this.db.prepare('SELECT * FROM location_fixes WHERE session_id = ? ORDER BY seq').all(sessionId) as Row[]).map(toFix),
+  };
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
+    })();
+  }
+}
+
+function toCase(r: Row): CaseRecord {
+  return {
+    id: String(r.id),
+    caseNumber: String(r.case_number),
+    businessName: String(r.business_name),
+    permitTypes: JSON.parse(String(r.permit_types)) as string[],
+    address: { text: String(r.address_text), lat: Number(r.lat), lon: Number(r.lon) },
+    status: r.status as CaseStatus,
+    createdAt: Number(r.created_at),
+    createdBy: String(r.created_by),
+  };
+}
+
+function toSession(r: Row): InspectionSession {
+  return {
+    id: String(r.id),
+    caseId: String(r.case_id),
+    status: r.status as SessionStatus,
+    createdAt: Number(r.created_at),
+    endedAt: r.ended_at == null ? undefined : Number(r.ended_at),
+    endReason: r.end_reason == null ? undefined : String(r.end_reason),
+  };
+}
+
+function toLink(r: Row): JoinLinkRecord {
+  return {
+    id: String(r.id),
+    caseId: String(r.case_id),
+    sessionId: String(r.session_id),
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+    revokedAt: r.revoked_at == null ? undefined : Number(r.revoked_at),
+  };
+}
+
+function toInspector(r: Row): InspectorAccount {
+  return {
+    id: String(r.id),
+    username: String(r.username),
+    displayName: String(r.display_name),
+    passwordHash: String(r.password_hash),
+    createdAt: Number(r.created_at),
+  };
+}
+
+function toFix(r: Row): LocationFix {
+  return {
+    sessionId: String(r.session_id),
+    lat: Number(r.lat),
+    lon: Number(r.lon),
+    accuracyM: Number(r.accuracy_m),
+    fixTime: Number(r.fix_time),
+    serverTime: Number(r.server_time),
+  };
+}
