@@ -1,0 +1,200 @@
+import type { Producer } from 'mediasoup-client/lib/types';
+import type { CameraRequest, EndReason } from '../../server/protocol/signaling';
+import { h, readBoot, toast } from '../shared/dom';
+import { t, type MessageKey } from '../shared/i18n';
+import { MediaSession } from '../shared/MediaSession';
+import { RequestError, SignalingClient } from '../shared/SignalingClient';
+import { LocalCamera } from './LocalCamera';
+import { PositionReporter } from './PositionReporter';
+
+interface Boot {
+  token: string;
+  businessName: string;
+  caseNumber: string;
+  rtpCapabilities: unknown;
+}
+
+type PageState = 'connecting' | 'live' | 'reconnecting' | 'ended';
+
+const boot = readBoot<Boot>();
+const app = document.getElementById('app')!;
+document.body.classList.add('applicant');
+
+// Exposed for the end-to-end tests and the join benchmark (timings only, nothing secret).
+const probe = { state: 'connecting' as PageState, marks: {} as Record<string, number>, joins: 0 };
+(window as unknown as { __kanyan: typeof probe }).__kanyan = probe;
+
+const stateLine = h('p', { class: 'state', 'data-state': 'connecting' }, t('state.connecting'));
+const preview = h('video', { class: 'preview', autoplay: true, muted: true, playsInline: true });
+const remoteAudio = h('audio', { autoplay: true });
+const controls = h('div', { class: 'controls' });
+const endedBox = h('div', { class: 'ended', hidden: true });
+app.append(
+  h('header', {}, h('h1', {}, boot.businessName), h('p', { class: 'case-number' }, boot.caseNumber)),
+  h('section', { class: 'why' }, h('p', {}, t('why.title')), h('ul', {}, h('li', {}, t('why.camera')), h('li', {}, t('why.mic')), h('li', {}, t('why.location')))),
+  stateLine,
+  h('div', { class: 'stage' }, preview),
+  controls,
+  endedBox,
+  remoteAudio,
+);
+
+function setState(state: PageState): void {
+  probe.state = state;
+  stateLine.dataset.state = state;
+  stateLine.textContent = t(`state.${state}` as MessageKey);
+  document.body.dataset.state = state;
+}
+
+function showEnded(message: string, reason: EndReason | 'error'): void {
+  setState('ended');
+  endedBox.hidden = false;
+  endedBox.replaceChildren(h('h2', {}, t('state.ended')), h('p', { class: 'ended-message' }, message));
+  if (reason === 'media_failure' || reason === 'server_shutdown' || reason === 'error') {
+    endedBox.append(h('button', { class: 'primary', onclick: () => location.reload() }, t('btn.reconnect')));
+  }
+  controls.replaceChildren();
+  preview.srcObject = null;
+}
+
+let camera: LocalCamera | undefined;
+let session: MediaSession | undefined;
+let videoProducer: Producer | undefined;
+let ended = false;
+
+async function openCamera(): Promise<LocalCamera> {
+  try {
+    return await LocalCamera.open();
+  } catch (err) {
+    const retry = h('button', { class: 'primary', onclick: () => location.reload() }, t('btn.retry'));
+    endedBox.hidden = false;
+    endedBox.replaceChildren(h('p', { class: 'error' }, t('perm.denied')), retry);
+    throw err;
+  }
+}
+
+const signaling = new SignalingClient({ role: 'applicant', token: boot.token });
+const socket = signaling.socket;
+const positions = new PositionReporter(
+  (report) => {
+    if (session && socket.connected) socket.emit('position', report, () => undefined);
+  },
+  (err) => {
+    if (err.code === err.PERMISSION_DENIED) toast(t('perm.noLocation'), 'error', 8000);
+  },
+);
+
+async function joinCall(): Promise<void> {
+  if (ended) return;
+  session?.close();
+  session = undefined;
+  probe.marks.joinStart = performance.now();
+  const s = await MediaSession.start(signaling, boot.rtpCapabilities, {
+    onTrack: (track) => {
+      if (track.kind === 'audio') remoteAudio.srcObject = new MediaStream([track]);
+    },
+    onTrackEnded: () => undefined,
+    onTransportFailed: () => {
+      // The media path broke while signaling may still be up: reconnect everything.
+      socket.disconnect().connect();
+    },
+  });
+  session = s;
+  probe.marks.joinAck = s.timings.joinAckAt;
+  // Signaling and the camera start in parallel; media goes out once both are ready.
+  const cam = await cameraReady;
+  if (session !== s) return;
+  videoProducer = await s.produce(cam.video, 'camera', 1_200_000);
+  await s.produce(cam.audio, 'mic');
+  probe.marks.produced = performance.now();
+  probe.joins++;
+  setState('live');
+  positions.resend();
+  reportCamera();
+}
+
+function reportCamera(): void {
+  if (camera && session) socket.emit('camera:state', camera.state(), () => undefined);
+  renderControls();
+}
+
+function renderControls(): void {
+  if (!camera || ended) return;
+  const st = camera.state();
+  const buttons: HTMLElement[] = [
+    h('button', { onclick: () => void switchCamera(st.facing === 'environment' ? 'user' : 'environment') }, t('btn.switchCamera')),
+  ];
+  if (st.torch.available) {
+    buttons.push(h('button', { onclick: () => void applyRequest({ action: st.torch.on ? 'torch_off' : 'torch_on' }, false) }, t(st.torch.on ? 'btn.torchOff' : 'btn.torchOn')));
+  }
+  if (st.zoom) {
+    const z = st.zoom;
+    buttons.push(
+      h('button', { onclick: () => void applyRequest({ action: 'zoom', zoom: z.value - z.step * 5 }, false) }, t('btn.zoomOut')),
+      h('button', { onclick: () => void applyRequest({ action: 'zoom', zoom: z.value + z.step * 5 }, false) }, t('btn.zoomIn')),
+    );
+  }
+  controls.replaceChildren(...buttons);
+}
+
+async function switchCamera(facing: 'environment' | 'user'): Promise<void> {
+  if (!camera) return;
+  try {
+    const track = await camera.switchTo(facing);
+    preview.srcObject = new MediaStream([track]);
+    await videoProducer?.replaceTrack({ track });
+  } catch {
+    toast(t('req.unsupported'), 'error');
+  }
+  reportCamera();
+}
+
+async function applyRequest(req: CameraRequest, fromInspector: boolean): Promise<void> {
+  if (!camera) return;
+  if (fromInspector) toast(t(`req.${req.action}` as MessageKey));
+  let ok = true;
+  if (req.action === 'rear' || req.action === 'front') await switchCamera(req.action === 'rear' ? 'environment' : 'user');
+  else if (req.action === 'torch_on' || req.action === 'torch_off') ok = await camera.setTorch(req.action === 'torch_on').catch(() => false);
+  else if (req.action === 'zoom' && req.zoom !== undefined) ok = await camera.setZoom(req.zoom).catch(() => false);
+  if (!ok) toast(t('req.unsupported'), 'error');
+  reportCamera();
+}
+
+socket.on('camera:request', (req) => void applyRequest(req, true));
+socket.on('call:ended', ({ reason, message }) => {
+  ended = true;
+  session?.close();
+  positions.stop();
+  camera?.stop();
+  showEnded(message, reason);
+});
+socket.on('connect', () => {
+  probe.marks.socketConnected = performance.now();
+  joinCall().catch((err: unknown) => {
+    const message = err instanceof RequestError ? err.message : t('err.network');
+    toast(message, 'error', 8000);
+  });
+});
+socket.on('disconnect', (reason) => {
+  session?.close();
+  session = undefined;
+  if (!ended && reason !== 'io server disconnect') setState('reconnecting');
+});
+socket.on('connect_error', (err) => {
+  // The handshake was refused (link revoked or expired meanwhile): nothing to retry.
+  const data = (err as Error & { data?: { code?: string; message?: string } }).data;
+  if (data?.message && !socket.active) {
+    ended = true;
+    camera?.stop();
+    showEnded(data.message, 'revoked');
+  } else if (!ended) setState('reconnecting');
+});
+
+const cameraReady = openCamera().then((c) => {
+  camera = c;
+  probe.marks.cameraReady = performance.now();
+  preview.srcObject = new MediaStream([c.video]);
+  positions.start();
+  return c;
+});
+cameraReady.catch((err) => console.warn('camera unavailable', err));

@@ -1,0 +1,134 @@
+import { Device } from 'mediasoup-client';
+import type { Consumer, Producer, RtpCapabilities, Transport } from 'mediasoup-client/lib/types';
+import type { ConsumerOffer, JoinResult, MediaSource, TransportOptions } from '../../server/protocol/signaling';
+import type { SignalingClient } from './SignalingClient';
+
+export interface MediaSessionHandlers {
+  onTrack(track: MediaStreamTrack, offer: ConsumerOffer): void;
+  onTrackEnded(consumerId: string): void;
+  /** The WebRTC path broke (ICE or DTLS failed); the page should rejoin. */
+  onTransportFailed(): void;
+}
+
+export interface JoinTimings {
+  joinSentAt: number;
+  joinAckAt: number;
+  sendConnectedAt?: number;
+  recvConnectedAt?: number;
+}
+
+/**
+ * One page's membership in a call: loads the device with the capabilities embedded in the page,
+ * joins in one round trip, and wires the send and receive transports to signaling.
+ */
+export class MediaSession {
+  readonly timings: JoinTimings;
+  private readonly consumers = new Map<string, Consumer>();
+  private closed = false;
+
+  private constructor(
+    private readonly signaling: SignalingClient,
+    readonly join: JoinResult,
+    private readonly sendTransport: Transport,
+    readonly recvTransport: Transport,
+    private readonly handlers: MediaSessionHandlers,
+    timings: JoinTimings,
+  ) {
+    this.timings = timings;
+    signaling.socket.on('consumer:new', this.onOffer);
+    signaling.socket.on('consumer:closed', this.onConsumerClosed);
+  }
+
+  static async start(signaling: SignalingClient, routerCaps: unknown, handlers: MediaSessionHandlers): Promise<MediaSession> {
+    const device = await MediaSession.device(routerCaps as RtpCapabilities);
+    const joinSentAt = performance.now();
+    const join = await signaling.request('call:join', { rtpCapabilities: device.rtpCapabilities, clientTime: Date.now() });
+    const timings: JoinTimings = { joinSentAt, joinAckAt: performance.now() };
+    const send = device.createSendTransport(transportParams(join.sendTransport));
+    const recv = device.createRecvTransport(transportParams(join.recvTransport));
+    const session = new MediaSession(signaling, join, send, recv, handlers, timings);
+    session.wire(send, 'sendConnectedAt');
+    session.wire(recv, 'recvConnectedAt');
+    send.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
+      signaling
+        .request('transport:produce', { transportId: send.id, kind, rtpParameters, source: appData.source })
+        .then(({ producerId }) => ok({ id: producerId }))
+        .catch(fail);
+    });
+    await Promise.all(join.consumers.map((offer) => session.consume(offer)));
+    return session;
+  }
+
+  private static cachedDevice: Device | undefined;
+
+  private static async device(caps: RtpCapabilities): Promise<Device> {
+    // A Device can only be loaded once; reuse it across rejoins.
+    if (!MediaSession.cachedDevice) {
+      const d = new Device();
+      await d.load({ routerRtpCapabilities: caps });
+      MediaSession.cachedDevice = d;
+    }
+    return MediaSession.cachedDevice;
+  }
+
+  async produce(track: MediaStreamTrack, source: MediaSource, maxBitrate?: number): Promise<Producer> {
+    return this.sendTransport.produce({
+      track,
+      appData: { source },
+      encodings: maxBitrate ? [{ maxBitrate }] : undefined,
+      // On a weak uplink keep the frame rate and drop resolution: a blurry moving image beats a frozen sharp one.
+      codecOptions: track.kind === 'video' ? { videoGoogleStartBitrate: 1000 } : undefined,
+      stopTracks: false,
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.signaling.socket.off('consumer:new', this.onOffer);
+    this.signaling.socket.off('consumer:closed', this.onConsumerClosed);
+    for (const c of this.consumers.values()) c.close();
+    this.consumers.clear();
+    this.sendTransport.close();
+    this.recvTransport.close();
+  }
+
+  private wire(transport: Transport, mark: 'sendConnectedAt' | 'recvConnectedAt'): void {
+    transport.on('connect', ({ dtlsParameters }, ok, fail) => {
+      this.signaling.request('transport:connect', { transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'connected' && this.timings[mark] === undefined) this.timings[mark] = performance.now();
+      if (state === 'failed' && !this.closed) this.handlers.onTransportFailed();
+    });
+  }
+
+  private readonly onOffer = (offer: ConsumerOffer) => {
+    this.consume(offer).catch((err) => console.warn('consume failed', err));
+  };
+
+  private readonly onConsumerClosed = ({ consumerId }: { consumerId: string }) => {
+    const c = this.consumers.get(consumerId);
+    if (!c) return;
+    c.close();
+    this.consumers.delete(consumerId);
+    this.handlers.onTrackEnded(consumerId);
+  };
+
+  private async consume(offer: ConsumerOffer): Promise<void> {
+    if (this.closed) return;
+    const consumer = await this.recvTransport.consume({
+      id: offer.id,
+      producerId: offer.producerId,
+      kind: offer.kind,
+      rtpParameters: offer.rtpParameters as Parameters<Transport['consume']>[0]['rtpParameters'],
+    });
+    this.consumers.set(consumer.id, consumer);
+    this.handlers.onTrack(consumer.track, offer);
+    await this.signaling.request('consumer:resume', { consumerId: consumer.id });
+  }
+}
+
+function transportParams(t: TransportOptions) {
+  return t as unknown as Parameters<Device['createSendTransport']>[0];
+}

@@ -1,0 +1,50 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents, WireErrorShape } from '../../server/protocol/signaling';
+
+export class RequestError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+type RequestEvent = keyof ClientToServerEvents;
+type ResultOf<E extends RequestEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends infer R
+  ? R extends { ok: true; data: infer D }
+    ? D
+    : never
+  : never;
+
+/** socket.io with request/response over acks; rejects with the server's user-facing message. */
+export class SignalingClient {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+
+  constructor(auth: Record<string, string>) {
+    this.socket = io({
+      auth,
+      // WebSocket first; long-polling as a fallback for proxies that block upgrades.
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+      timeout: 8000,
+    });
+  }
+
+  request<E extends RequestEvent>(event: E, payload: unknown, timeoutMs = 10_000): Promise<ResultOf<E>> {
+    type Reply = { ok: boolean; data?: unknown; error?: WireErrorShape };
+    const timed = this.socket.timeout(timeoutMs) as unknown as {
+      emit(e: string, p: unknown, cb: (err: Error | null, res: Reply) => void): void;
+    };
+    return new Promise((resolve, reject) => {
+      timed.emit(event, payload, (err, res) => {
+        if (err) reject(new RequestError('timeout', '请求超时，请检查网络 (timeout)'));
+        else if (res.ok) resolve(res.data as ResultOf<E>);
+        else reject(new RequestError(res.error?.code ?? 'error', res.error?.message ?? 'error'));
+      });
+    });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
