@@ -1,6 +1,7 @@
 import type { Producer } from 'mediasoup-client/lib/types';
 import type { CameraRequest, EndReason } from '../../server/protocol/signaling';
 import { h, readBoot, toast } from '../shared/dom';
+import { inboundTotals } from '../shared/inboundStats';
 import { t, type MessageKey } from '../shared/i18n';
 import { MediaSession } from '../shared/MediaSession';
 import { RequestError, SignalingClient } from '../shared/SignalingClient';
@@ -21,7 +22,12 @@ const app = document.getElementById('app')!;
 document.body.classList.add('applicant');
 
 // Exposed for the end-to-end tests and the join benchmark (timings only, nothing secret).
-const probe = { state: 'connecting' as PageState, marks: {} as Record<string, number>, joins: 0 };
+const probe = {
+  state: 'connecting' as PageState,
+  marks: {} as Record<string, number>,
+  joins: 0,
+  inbound: async () => (session ? inboundTotals(await session.recvTransport.getStats()) : null),
+};
 (window as unknown as { __kanyan: typeof probe }).__kanyan = probe;
 
 const stateLine = h('p', { class: 'state', 'data-state': 'connecting' }, t('state.connecting'));

@@ -1,6 +1,7 @@
 import type { Producer } from 'mediasoup-client/lib/types';
 import type { ApplicantPresence, CameraAction, CameraState, JoinResult, PositionUpdate } from '../../server/protocol/signaling';
 import { h, toast } from '../shared/dom';
+import { inboundTotals, type InboundTotals } from '../shared/inboundStats';
 import { permitLabel, t, type MessageKey } from '../shared/i18n';
 import { MediaSession } from '../shared/MediaSession';
 import { RequestError, SignalingClient } from '../shared/SignalingClient';
@@ -10,11 +11,16 @@ export interface CallProbe {
   presence: ApplicantPresence | 'ended';
   firstFrameAt?: number;
   videoTracks: number;
+  inbound(): Promise<InboundTotals | null>;
 }
 
 /** The inspector's live call: large video, two-way audio, position, quality, camera requests. */
 export function callView(sessionId: string, routerCaps: unknown): { root: HTMLElement; dispose(): void } {
-  const probe: CallProbe = { presence: 'waiting', videoTracks: 0 };
+  const probe: CallProbe = {
+    presence: 'waiting',
+    videoTracks: 0,
+    inbound: async () => (session ? inboundTotals(await session.recvTransport.getStats()) : null),
+  };
   (window as unknown as { __kanyanCall: CallProbe }).__kanyanCall = probe;
 
   const video = h('video', { class: 'remote', autoplay: true, muted: true, playsInline: true });

@@ -1,0 +1,159 @@
+import { ask, connect, connected, connectError, next, type TestSocket } from '../support/sockets';
+import { createCase, loginCookie, startTestServer, type CreatedCase, type RunningServer } from '../support/testServer';
+
+describe('signaling', () => {
+  let srv: RunningServer;
+  let cookie: string;
+  let c: CreatedCase;
+  const sockets: TestSocket[] = [];
+  const open = (auth: Record<string, string>, withCookie = false) => {
+    const s = connect(srv.url, auth, withCookie ? cookie : undefined);
+    sockets.push(s);
+    return s;
+  };
+  const caps = () => srv.server.pool.routerRtpCapabilities;
+
+  beforeAll(async () => {
+    srv = await startTestServer({ RECONNECT_GRACE_SECONDS: '1' });
+    cookie = await loginCookie(srv.url);
+  });
+  beforeEach(async () => {
+    c = await createCase(srv.url, cookie);
+  });
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.disconnect();
+  });
+  afterAll(() => srv.stop());
+
+  it('refuses a forged token and an inspector without login, with messages', async () => {
+    const err = await connectError(open({ role: 'applicant', token: `${c.token}x` }));
+    expect(err.data?.message).toContain('链接无效');
+    const insp = await connectError(open({ role: 'inspector', sessionId: c.sessionId }));
+    expect(insp.data?.message).toContain('登录');
+    const junk = await connectError(open({ role: 'admin' } as unknown as Record<string, string>));
+    expect(junk.data?.code).toBe('invalid');
+  });
+
+  it('answers malformed messages with an error event and keeps serving', async () => {
+    const s = open({ role: 'applicant', token: c.token });
+    await connected(s);
+    const errors: Array<{ code: string; event?: string }> = [];
+    s.on('protocol:error', (e) => errors.push(e));
+
+    const r1 = await ask(s, 'call:join', { rtpCapabilities: 'nope' });
+    expect(r1.ok).toBe(false);
+    const r2 = await ask(s, 'transport:connect', { transportId: 42 });
+    expect(r2.ok).toBe(false);
+    const r3 = await ask(s, 'position', { lat: 999, lon: 0, accuracy: 5, fixTime: 1 });
+    expect(r3.ok).toBe(false);
+    s.emit('no:such:event' as 'position', {}, () => undefined);
+    (s.emit as (e: string, ...a: unknown[]) => void)('position', 'just a string');
+    const r4 = await ask(s, 'transport:produce', { transportId: 'x', kind: 'video', rtpParameters: { codecs: [{}] }, source: 'camera' });
+    expect(r4.ok).toBe(false); // well-formed but not in a call yet
+    if (!r4.ok) expect(r4.error.message).toContain('请先加入通话');
+
+    await new Promise((r) => setTimeout(r, 200));
+    expect(errors.map((e) => e.event)).toEqual(expect.arrayContaining(['call:join', 'transport:connect', 'position', 'no:such:event']));
+
+    // After all that, a proper join still works on the same socket.
+    const ok = await ask(s, 'call:join', { rtpCapabilities: caps() });
+    expect(ok.ok).toBe(true);
+    if (ok.ok) {
+      expect(ok.data.sendTransport.id).toBeTruthy();
+      expect(ok.data.caseSummary.businessName).toBe('测试餐馆');
+    }
+    // Garbage mediasoup parameters are a client error, not a server crash.
+    const bad = await ask(s, 'transport:produce', {
+      transportId: ok.ok ? ok.data.sendTransport.id : '',
+      kind: 'video',
+      rtpParameters: { codecs: [{ mimeType: 'video/NOPE' }] },
+      source: 'camera',
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.code).toBe('invalid');
+  });
+
+  it('lets the newest phone on a link take over and tells the older one why', async () => {
+    const inspector = open({ role: 'inspector', sessionId: c.sessionId }, true);
+    await connected(inspector);
+    expect((await ask(inspector, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
+
+    const first = open({ role: 'applicant', token: c.token });
+    await connected(first);
+    expect((await ask(first, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
+
+    const ended = next(first, 'call:ended');
+    const second = open({ role: 'applicant', token: c.token });
+    await connected(second);
+    expect((await ask(second, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
+    const msg = await ended;
+    expect(msg.reason).toBe('replaced');
+    expect(msg.message).toContain('另一台设备');
+    // The second phone is the one in the call: its position reaches the inspector.
+    const pos = next(inspector, 'position');
+    expect((await ask(second, 'position', { lat: 39.901, lon: 116.4, accuracy: 8, fixTime: Date.now() })).ok).toBe(true);
+    expect((await pos).distanceM).toBeGreaterThan(100);
+  });
+
+  it('reports reconnecting then absent when the phone drops, and live when it returns', async () => {
+    const inspector = open({ role: 'inspector', sessionId: c.sessionId }, true);
+    await connected(inspector);
+    await ask(inspector, 'call:join', { rtpCapabilities: caps() });
+    const phone = open({ role: 'applicant', token: c.token });
+    await connected(phone);
+    await ask(phone, 'call:join', { rtpCapabilities: caps() });
+
+    const reconnecting = next(inspector, 'applicant:presence');
+    phone.disconnect();
+    expect((await reconnecting).state).toBe('reconnecting');
+    expect((await next(inspector, 'applicant:presence', 3000)).state).toBe('absent');
+
+    const back = open({ role: 'applicant', token: c.token });
+    await connected(back);
+    const live = next(inspector, 'applicant:presence');
+    await ask(back, 'call:join', { rtpCapabilities: caps() });
+    expect((await live).state).toBe('live');
+  });
+
+  it('only lets the inspector end the inspection, which then closes the link', async () => {
+    const phone = open({ role: 'applicant', token: c.token });
+    await connected(phone);
+    await ask(phone, 'call:join', { rtpCapabilities: caps() });
+    const denied = await ask(phone, 'call:end', {});
+    expect(denied.ok).toBe(false);
+
+    const inspector = open({ role: 'inspector', sessionId: c.sessionId }, true);
+    await connected(inspector);
+    await ask(inspector, 'call:join', { rtpCapabilities: caps() });
+    const ended = next(phone, 'call:ended');
+    expect((await ask(inspector, 'call:end', {})).ok).toBe(true);
+    expect((await ended).reason).toBe('finished');
+    const after = await connectError(open({ role: 'applicant', token: c.token }));
+    expect(after.data?.message).toContain('已结束');
+  });
+
+  it('ends live calls with a message when the media worker dies, then serves new joins', async () => {
+    const phone = open({ role: 'applicant', token: c.token });
+    await connected(phone);
+    await ask(phone, 'call:join', { rtpCapabilities: caps() });
+    const inspector = open({ role: 'inspector', sessionId: c.sessionId }, true);
+    await connected(inspector);
+    await ask(inspector, 'call:join', { rtpCapabilities: caps() });
+
+    const [worker] = srv.server.pool.liveWorkers;
+    const restarted = new Promise<number>((r) => srv.server.pool.observer.once('workerRestarted', (_i, pid) => r(pid)));
+    const phoneEnded = next(phone, 'call:ended');
+    const inspectorEnded = next(inspector, 'call:ended');
+    process.kill(worker!.worker.pid, 'SIGKILL');
+    const [a, b] = await Promise.all([phoneEnded, inspectorEnded]);
+    expect(a.reason).toBe('media_failure');
+    expect(b.message).toContain('重新连接');
+    const newPid = await restarted;
+    expect(newPid).not.toBe(worker!.worker.pid);
+
+    const again = open({ role: 'applicant', token: c.token });
+    await connected(again);
+    const r = await ask(again, 'call:join', { rtpCapabilities: caps() });
+    expect(r.ok).toBe(true);
+  });
+});
