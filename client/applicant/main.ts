@@ -107,6 +107,7 @@ async function joinCall(): Promise<void> {
   });
   session = s;
   probe.marks.joinAck = s.timings.joinAckAt;
+  s.onConnected = (at) => (probe.marks.sendConnected = at);
   // Signaling and the camera start in parallel; media goes out once both are ready.
   const cam = await cameraReady;
   if (session !== s) return;

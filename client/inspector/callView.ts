@@ -9,7 +9,8 @@ import { QualityMeter } from './QualityMeter';
 
 export interface CallProbe {
   presence: ApplicantPresence | 'ended';
-  firstFrameAt?: number;
+  /** Wall-clock time (ms) of the first rendered frame of each video track received. */
+  firstFrames: number[];
   videoTracks: number;
   inbound(): Promise<InboundTotals | null>;
 }
@@ -18,6 +19,7 @@ export interface CallProbe {
 export function callView(sessionId: string, routerCaps: unknown): { root: HTMLElement; dispose(): void } {
   const probe: CallProbe = {
     presence: 'waiting',
+    firstFrames: [],
     videoTracks: 0,
     inbound: async () => (session ? inboundTotals(await session.recvTransport.getStats()) : null),
   };
@@ -120,6 +122,7 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
           probe.videoTracks++;
           video.srcObject = new MediaStream([track]);
           meter.reset();
+          video.requestVideoFrameCallback?.(() => probe.firstFrames.push(performance.timeOrigin + performance.now()));
         } else {
           audio.srcObject = new MediaStream([track]);
         }
@@ -197,7 +200,6 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   socket.on('protocol:error', (e) => console.warn('protocol error', e));
 
   video.addEventListener('loadeddata', () => {
-    probe.firstFrameAt ??= performance.now();
     setPresence(probe.presence === 'ended' ? 'ended' : 'live');
   });
 

@@ -23,6 +23,8 @@ export interface JoinTimings {
  */
 export class MediaSession {
   readonly timings: JoinTimings;
+  /** Called once when the send transport's ICE and DTLS are up (page time). */
+  onConnected: ((at: number) => void) | undefined;
   private readonly consumers = new Map<string, Consumer>();
   private closed = false;
 
@@ -98,7 +100,10 @@ export class MediaSession {
       this.signaling.request('transport:connect', { transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
     });
     transport.on('connectionstatechange', (state) => {
-      if (state === 'connected' && this.timings[mark] === undefined) this.timings[mark] = performance.now();
+      if (state === 'connected' && this.timings[mark] === undefined) {
+        this.timings[mark] = performance.now();
+        if (mark === 'sendConnectedAt') this.onConnected?.(this.timings[mark]!);
+      }
       if (state === 'failed' && !this.closed) this.handlers.onTransportFailed();
     });
   }
