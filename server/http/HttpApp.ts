@@ -1,4 +1,5 @@
 import path from 'node:path';
+import compression from 'compression';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { parse as parseCookie } from 'cookie';
 import QRCode from 'qrcode';
@@ -44,6 +45,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), geolocation=(self)');
     next();
   });
+  // Phones on weak signal: the page bundle shrinks about 3x with gzip.
+  app.use(compression());
   app.use(express.json({ limit: '64kb' }));
   app.use('/assets', express.static(deps.clientDir, { maxAge: '1h', fallthrough: false }));
 
