@@ -26,6 +26,16 @@ interface Participant {
   peerId: string;
   role: Role;
   link: CallLink;
+  /** The join link an applicant came in with, so revoking it can end their call. */
+  joinLinkId?: string;
+}
+
+export interface JoinRequestOf {
+  peerId: string;
+  role: Role;
+  link: CallLink;
+  rtpCapabilities: types.RtpCapabilities;
+  joinLinkId?: string;
 }
 
 interface CallEvents {
@@ -75,10 +85,10 @@ export class InspectionCall {
     return this.presence;
   }
 
-  async join(peerId: string, role: Role, link: CallLink, rtpCapabilities: types.RtpCapabilities): Promise<JoinResult> {
+  async join({ peerId, role, link, rtpCapabilities, joinLinkId }: JoinRequestOf): Promise<JoinResult> {
     if (role === 'applicant') this.replaceApplicant(peerId);
     const { peer, consumers } = await this.room.addPeer(peerId, role, rtpCapabilities);
-    this.participants.set(peerId, { peerId, role, link });
+    this.participants.set(peerId, { peerId, role, link, joinLinkId });
     if (role === 'applicant') {
       this.clearGrace();
       this.setPresence('live');
@@ -200,6 +210,16 @@ export class InspectionCall {
     this.participants.clear();
     this.room.close();
     this.observer.emit('close');
+  }
+
+  /** A revoked link takes its phone out of the call at once. */
+  expelLink(joinLinkId: string): void {
+    for (const p of [...this.participants.values()]) {
+      if (p.joinLinkId !== joinLinkId) continue;
+      this.leave(p.peerId);
+      p.link.send('call:ended', { reason: 'revoked', message: END_MESSAGES.revoked });
+      p.link.hangUp();
+    }
   }
 
   private replaceApplicant(newPeerId: string): void {

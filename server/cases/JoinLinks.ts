@@ -49,8 +49,10 @@ export class JoinLinks {
     return { link, session, caseRecord };
   }
 
-  async revoke(linkId: string): Promise<boolean> {
-    return this.store.joinLinks.revoke(linkId, this.clock.now());
+  /** Returns the revoked link, or undefined when it did not exist or was already revoked. */
+  async revoke(linkId: string): Promise<JoinLinkRecord | undefined> {
+    if (!(await this.store.joinLinks.revoke(linkId, this.clock.now()))) return undefined;
+    return this.store.joinLinks.get(linkId);
   }
 
   /** Rebuilds the token of a stored link (the token is derived, so it is never stored). */

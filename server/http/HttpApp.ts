@@ -141,6 +141,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.post('/api/links/:id/revoke', requireInspector, async (req, res) => {
     const revoked = await deps.joinLinks.revoke(String(req.params.id));
     if (!revoked) throw new NotFound('链接不存在或已撤销', 'link not found or already revoked');
+    deps.calls.get(revoked.sessionId)?.expelLink(revoked.id);
     res.json({ ok: true });
   });
 

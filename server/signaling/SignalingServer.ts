@@ -91,7 +91,13 @@ export class SignalingServer {
         const req = parse(JoinRequest, raw);
         if (ctx.call && !ctx.call.closed) throw new Invalid('已经在通话中', 'duplicate join');
         const call = await this.registry.getOrCreate(identity.sessionId, identity.caseRecord);
-        const result = await call.join(socket.id, identity.role, link, req.rtpCapabilities as unknown as types.RtpCapabilities);
+        const result = await call.join({
+          peerId: socket.id,
+          role: identity.role,
+          link,
+          rtpCapabilities: req.rtpCapabilities as unknown as types.RtpCapabilities,
+          joinLinkId: identity.role === 'applicant' ? identity.linkId : undefined,
+        });
         ctx.call = call;
         log.info('joined call');
         return result;

@@ -132,6 +132,19 @@ describe('signaling', () => {
     expect(after.data?.message).toContain('已结束');
   });
 
+  it('takes a phone out of the call when its link is revoked', async () => {
+    const phone = open({ role: 'applicant', token: c.token });
+    await connected(phone);
+    await ask(phone, 'call:join', { rtpCapabilities: caps() });
+    const detail = await (await fetch(`${srv.url}/api/cases/${c.caseId}`, { headers: { cookie } })).json();
+    const ended = next(phone, 'call:ended');
+    const res = await fetch(`${srv.url}/api/links/${detail.sessions[0].links[0].id}/revoke`, { method: 'POST', headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect((await ended).reason).toBe('revoked');
+    const again = await connectError(open({ role: 'applicant', token: c.token }));
+    expect(again.data?.message).toContain('撤销');
+  });
+
   it('ends live calls with a message when the media worker dies, then serves new joins', async () => {
     const phone = open({ role: 'applicant', token: c.token });
     await connected(phone);
