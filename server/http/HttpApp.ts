@@ -146,7 +146,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
 
   app.get('/api/qr', requireInspector, async (req, res) => {
-    const text = z.string().url().max(1000).safeParse(req.query.text);
+    const text = z.string().url().max(1000).refine((u) => /^https?:\/\//.test(u)).safeParse(req.query.text);
     if (!text.success) throw new Invalid('二维码内容无效', 'bad qr text');
     res.type('image/svg+xml').send(await QRCode.toString(text.data, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
   });
