@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       const marks = await phone.evaluate(() => {
         const m = (window as unknown as { __kanyan: { marks: Record<string, number> } }).__kanyan.marks;
         const o = performance.timeOrigin;
-        return { joinAck: o + (m.joinAck ?? NaN), sendConnected: o + (m.sendConnected ?? NaN) };
+        return { joinAck: o + (m.joinAck ?? NaN), sendConnected: o + (m.sendConnected ?? NaN), raw: m };
       });
       await ctx.close();
       await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence !== 'live', undefined, { timeout: 10_000 });
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
         firstFrame: frameAt - marks.sendConnected,
       };
       samples.push(s);
+      if (process.env.VERBOSE) console.log(JSON.stringify(marks.raw));
       console.log(`join ${samples.length}: total ${s.total.toFixed(0)} ms (page+signaling ${s.signaling.toFixed(0)}, ICE+DTLS ${s.iceDtls.toFixed(0)}, to first frame ${s.firstFrame.toFixed(0)})`);
     }
     const col = (k: keyof Sample) => samples.map((s) => s[k]);

@@ -1,4 +1,5 @@
 import type { CameraState } from '../../server/protocol/signaling';
+import { CAMERA_CONSTRAINTS, takeEarlyCamera } from './earlyCamera';
 
 type Facing = 'environment' | 'user';
 
@@ -24,15 +25,12 @@ export class LocalCamera {
   ) {}
 
   static async open(): Promise<LocalCamera> {
-    const stream = await navigator.mediaDevices.getUserMedia({
-      video: LocalCamera.videoConstraints('environment'),
-      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
-    });
+    const stream = await (takeEarlyCamera() ?? navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS));
     return new LocalCamera(stream.getVideoTracks()[0]!, stream.getAudioTracks()[0]!, 'environment');
   }
 
   private static videoConstraints(facing: Facing): MediaTrackConstraints {
-    return { facingMode: { ideal: facing }, width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 24, max: 30 } };
+    return { ...(CAMERA_CONSTRAINTS.video as MediaTrackConstraints), facingMode: { ideal: facing } };
   }
 
   /** Opens the other camera and returns the new track; the caller swaps it into the producer. */

@@ -29,6 +29,7 @@ const probe = {
   inbound: async () => (session ? inboundTotals(await session.recvTransport.getStats()) : null),
 };
 (window as unknown as { __kanyan: typeof probe }).__kanyan = probe;
+probe.marks.scriptStart = performance.now();
 
 const stateLine = h('p', { class: 'state', 'data-state': 'connecting' }, t('state.connecting'));
 const preview = h('video', { class: 'preview', autoplay: true, muted: true, playsInline: true });
@@ -79,6 +80,7 @@ async function openCamera(): Promise<LocalCamera> {
   }
 }
 
+MediaSession.preload(boot.rtpCapabilities);
 const signaling = new SignalingClient({ role: 'applicant', token: boot.token });
 const socket = signaling.socket;
 const positions = new PositionReporter(

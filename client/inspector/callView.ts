@@ -57,14 +57,19 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   let videoConsumerId: string | undefined;
   let ended = false;
   const meter = new QualityMeter();
+  MediaSession.preload(routerCaps);
   const signaling = new SignalingClient({ role: 'inspector', sessionId });
   const socket = signaling.socket;
 
+  // Presence comes only from the server; the overlay also waits for a video track to show.
   const setPresence = (p: ApplicantPresence | 'ended') => {
     probe.presence = p;
+    renderOverlay();
+  };
+  const renderOverlay = () => {
+    const p = probe.presence;
     overlay.dataset.presence = p;
-    const showLive = p === 'live' && videoConsumerId !== undefined;
-    overlay.hidden = showLive;
+    overlay.hidden = p === 'live' && videoConsumerId !== undefined;
     overlay.textContent = p === 'ended' ? t('state.ended') : t(`state.${p}` as MessageKey);
   };
 
@@ -126,12 +131,12 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
         } else {
           audio.srcObject = new MediaStream([track]);
         }
-        setPresence(probe.presence === 'ended' ? 'ended' : 'live');
+        renderOverlay();
       },
       onTrackEnded: (consumerId) => {
         if (consumerId === videoConsumerId) {
           videoConsumerId = undefined;
-          if (probe.presence === 'live') setPresence('reconnecting');
+          renderOverlay();
         }
       },
       onTransportFailed: () => socket.disconnect().connect(),
@@ -199,9 +204,6 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   });
   socket.on('protocol:error', (e) => console.warn('protocol error', e));
 
-  video.addEventListener('loadeddata', () => {
-    setPresence(probe.presence === 'ended' ? 'ended' : 'live');
-  });
 
   const timer = setInterval(() => {
     renderPosition();

@@ -61,16 +61,24 @@ export class MediaSession {
     return session;
   }
 
-  private static cachedDevice: Device | undefined;
+  private static loadedDevice: Promise<Device> | undefined;
 
-  private static async device(caps: RtpCapabilities): Promise<Device> {
+  /**
+   * Loading the device probes the browser's codecs (it builds a throwaway peer connection), which
+   * takes tens of milliseconds: pages call this at start so it overlaps the socket handshake.
+   */
+  static preload(routerCaps: unknown): void {
+    void MediaSession.device(routerCaps as RtpCapabilities).catch(() => undefined);
+  }
+
+  private static device(caps: RtpCapabilities): Promise<Device> {
     // A Device can only be loaded once; reuse it across rejoins.
-    if (!MediaSession.cachedDevice) {
+    MediaSession.loadedDevice ??= (async () => {
       const d = new Device();
       await d.load({ routerRtpCapabilities: caps });
-      MediaSession.cachedDevice = d;
-    }
-    return MediaSession.cachedDevice;
+      return d;
+    })();
+    return MediaSession.loadedDevice;
   }
 
   async produce(track: MediaStreamTrack, source: MediaSource, maxBitrate?: number): Promise<Producer> {
@@ -96,8 +104,14 @@ export class MediaSession {
   }
 
   private wire(transport: Transport, mark: 'sendConnectedAt' | 'recvConnectedAt'): void {
-    transport.on('connect', ({ dtlsParameters }, ok, fail) => {
-      this.signaling.request('transport:connect', { transportId: transport.id, dtlsParameters }).then(() => ok(), fail);
+    transport.on('connect', ({ dtlsParameters }, ok) => {
+      // Acknowledged at once: socket.io keeps order, so the server has the DTLS parameters before the
+      // produce request that follows, and one round trip (costly on a phone network) is saved. If the
+      // server refuses them, the transport fails and the page rejoins.
+      this.signaling.request('transport:connect', { transportId: transport.id, dtlsParameters }).catch(() => {
+        if (!this.closed) this.handlers.onTransportFailed();
+      });
+      ok();
     });
     transport.on('connectionstatechange', (state) => {
       if (state === 'connected' && this.timings[mark] === undefined) {

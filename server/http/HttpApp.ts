@@ -76,6 +76,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         renderShell({
           title: '视频勘验',
           script: 'applicant',
+          earlyScript: 'applicant-early',
           boot: { token: req.params.token, businessName: caseRecord.businessName, caseNumber: caseRecord.caseNumber, rtpCapabilities: deps.routerRtpCapabilities },
         }),
       );

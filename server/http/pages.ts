@@ -4,6 +4,8 @@
 export interface ShellOptions {
   title: string;
   script: 'inspector' | 'applicant';
+  /** A small script run before the main bundle is parsed (the phone page opens its camera with it). */
+  earlyScript?: string;
   boot: unknown;
   lang?: string;
 }
@@ -18,6 +20,7 @@ export function renderShell(o: ShellOptions): string {
 <title>${escapeHtml(o.title)}</title>
 <link rel="stylesheet" href="/assets/style.css">
 <script id="boot" type="application/json">${safeJson(o.boot)}</script>
+${o.earlyScript ? `<script src="/assets/${o.earlyScript}.js"></script>` : ''}
 <script src="/assets/${o.script}.js" defer></script>
 </head>
 <body><div id="app"></div><div id="toasts" aria-live="polite"></div></body>

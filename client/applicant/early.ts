@@ -1,0 +1,3 @@
+import { startEarlyCamera } from './earlyCamera';
+
+startEarlyCamera();
