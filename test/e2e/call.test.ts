@@ -99,6 +99,36 @@ describe('live inspection call in Chromium', () => {
     }
   });
 
+  it('rejoins by itself after the phone loses its network, and passes camera requests to the phone', async () => {
+    const c2 = await createCase(srv.url, await loginCookie(srv.url), REGISTERED);
+    const ctx = await phoneContext(browser, srv.url, PHONE_AT);
+    const [name, value] = (await loginCookie(srv.url)).split('=');
+    await inspectorCtx.addCookies([{ name: name!, value: value!, url: srv.url }]);
+    const inspector = await inspectorCtx.newPage();
+    await inspector.goto(`/inspector#/session/${c2.sessionId}`);
+    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall?: { presence: string } }).__kanyanCall?.presence === 'waiting');
+    const phone = await ctx.newPage();
+    await phone.goto(c2.joinUrl);
+    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { videoTracks: number } }).__kanyanCall.videoTracks >= 1, undefined, { timeout: 20_000 });
+
+    // The inspector asks for the front camera; the phone is told in plain Chinese and switches.
+    await inspector.click('.ask-front');
+    await phone.waitForSelector('.toast >> text=前置摄像头');
+
+    // Network gone for a few seconds (the socket drops), then back: no reload, no tap.
+    await ctx.setOffline(true);
+    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'reconnecting', undefined, { timeout: 20_000 });
+    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'reconnecting');
+    await new Promise((r) => setTimeout(r, 3000));
+    await ctx.setOffline(false);
+    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string; joins: number } }).__kanyan.joins >= 2, undefined, { timeout: 30_000 });
+    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string; videoTracks: number } }).__kanyanCall.presence === 'live', undefined, { timeout: 20_000 });
+    const r1 = await waitFor(() => inspectorInbound(inspector), (s) => !!s && s.videoFramesDecoded > 0, 'frames after the network returned');
+    await waitFor(() => inspectorInbound(inspector), (s) => !!s && s.videoFramesDecoded > r1!.videoFramesDecoded + 10, 'frames growing after the network returned');
+    await ctx.close();
+    await inspector.close();
+  });
+
   it('shows a clear Chinese page for a broken link', async () => {
     const page = await phoneCtx.newPage();
     const res = await page.goto(`/j/${c.token.slice(0, 20)}`);
