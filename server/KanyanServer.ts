@@ -15,12 +15,25 @@ import type { Logger } from './platform/logger';
 import { RateLimiter } from './platform/RateLimiter';
 import { connectRedis } from './platform/redis';
 import { RedisProcess } from './platform/RedisProcess';
-import { loadOrCreateSecret } from './platform/secrets';
-import { loadTls } from './platform/tls';
+import { loadOrCreateSecret, writeSecretNote } from './platform/secrets';
+import { lanAddresses, loadTls } from './platform/tls';
 import { SignalingServer } from './signaling/SignalingServer';
 import { WorkerPool } from './sfu/WorkerPool';
 import { SqliteStore } from './store/SqliteStore';
 import type { Store } from './store/Store';
+
+/**
+ * Browsers cannot send media to 0.0.0.0: when listening on every interface without ANNOUNCED_IP,
+ * announce the machine's LAN address so phones on the office network can reach it.
+ */
+function announcedIpFor(config: Config): string | undefined {
+  if (config.rtc.announcedIp) return config.rtc.announcedIp;
+  if (config.rtc.listenIp === '0.0.0.0' || config.rtc.listenIp === '::') return lanAddresses()[0] ?? '127.0.0.1';
+  return undefined;
+}
+
+/** Where a generated first password is kept (data/secrets/…) so a missed banner is not a lock-out. */
+export const INITIAL_PASSWORD_FILE = 'initial-inspector-password';
 
 export interface StartOptions {
   clock?: Clock;
@@ -76,10 +89,11 @@ export class KanyanServer {
       const joinLinks = new JoinLinks(store, loadOrCreateSecret(config.dataDir, 'join-link.key'), clock, config.joinLinkTtlMs);
       const auth = new InspectorAuth(store, clock);
       const seeded = await auth.seed(config.seedInspector.username, config.seedInspector.password);
+      if (seeded.generatedPassword) writeSecretNote(config.dataDir, INITIAL_PASSWORD_FILE, seeded.generatedPassword);
       const cases = new CaseService(store, joinLinks, clock);
 
       const pool = await WorkerPool.create(
-        { workers: config.rtc.workers, listenIp: config.rtc.listenIp, announcedIp: config.rtc.announcedIp, basePort: config.rtc.basePort },
+        { workers: config.rtc.workers, listenIp: config.rtc.listenIp, announcedIp: announcedIpFor(config), basePort: config.rtc.basePort },
         log,
       );
       teardown.push(() => pool.close());

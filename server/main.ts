@@ -1,5 +1,7 @@
 import { demoJoinToken } from './cases/demoCase';
-import { KanyanServer } from './KanyanServer';
+import fs from 'node:fs';
+import path from 'node:path';
+import { INITIAL_PASSWORD_FILE, KanyanServer } from './KanyanServer';
 import { ConfigError, loadConfig } from './platform/config';
 import { createLogger } from './platform/logger';
 import { lanAddresses } from './platform/tls';
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
     '',
     '  勘验 Kanyan is running',
     `  Inspector console:  ${server.url}/inspector`,
-    `  Login:              ${config.seedInspector.username} / ${server.seededPassword ?? (config.seedInspector.password ? '(INSPECTOR_PASSWORD)' : '(set on first start)')}`,
+    `  Login:              ${config.seedInspector.username} / ${passwordHint(config.dataDir, server.seededPassword, !!config.seedInspector.password)}`,
   ];
   if (config.seedDemo) lines.push(`  Demo phone link:    ${origin}/j/${await demoJoinToken(server.cases, server.joinLinks)}`);
   if (server.url.startsWith('https')) lines.push('  (self-signed certificate: accept the browser warning once, or set TLS_CERT / TLS_KEY)');
@@ -47,6 +49,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+}
+
+function passwordHint(dataDir: string, generated: string | undefined, fromEnv: boolean): string {
+  if (generated) return generated;
+  if (fromEnv) return '(INSPECTOR_PASSWORD)';
+  const file = path.join(dataDir, 'secrets', INITIAL_PASSWORD_FILE);
+  return fs.existsSync(file) ? `(first password in ${path.relative(process.cwd(), file)})` : '(as set on first start)';
 }
 
 main().catch((err) => {

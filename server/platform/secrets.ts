@@ -21,3 +21,12 @@ export function loadOrCreateSecret(dataDir: string, name: string, bytes = 32): B
   fs.renameSync(tmp, file);
   return value;
 }
+
+/** Keeps a generated credential readable by the operator only, next to the other secrets. */
+export function writeSecretNote(dataDir: string, name: string, text: string): string {
+  const dir = path.join(dataDir, 'secrets');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `${text}\n`, { mode: 0o600 });
+  return file;
+}
