@@ -111,6 +111,7 @@ export class KanyanServer {
         routerRtpCapabilities: pool.routerRtpCapabilities,
         clientDir,
         publicUrl: config.publicUrl,
+        lanHost: lanAddresses()[0],
         secureCookies: !!tls,
         log,
       });

@@ -22,7 +22,12 @@ interface SessionRow {
 export function casesView(permitTypes: string[]): HTMLElement {
   const list = h('div', { class: 'case-list' });
   const detail = h('div', { class: 'case-detail' });
-  const root = h('div', { class: 'cases' }, h('section', { class: 'card' }, h('h2', {}, t('cases.new')), newCaseForm(permitTypes, showCase)), h('section', { class: 'card' }, h('h2', {}, t('cases.title')), list), detail);
+  const root = h(
+    'div',
+    { class: 'cases' },
+    h('section', { class: 'card' }, h('h2', {}, t('cases.new')), newCaseForm(permitTypes, showCase)),
+    h('div', {}, detail, h('section', { class: 'card' }, h('h2', {}, t('cases.title')), list)),
+  );
 
   async function refresh(): Promise<void> {
     const { cases } = await api<{ cases: CaseRow[] }>('GET', '/api/cases');

@@ -8,6 +8,7 @@ import type { CallRegistry } from '../call/CallRegistry';
 import type { CaseService } from '../cases/CaseService';
 import type { InspectorAuth, AuthenticatedInspector } from '../cases/InspectorAuth';
 import type { JoinLinks } from '../cases/JoinLinks';
+import { isLoopback } from '../platform/config';
 import { AppError, Invalid, NotFound } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { RateLimiter } from '../platform/RateLimiter';
@@ -28,6 +29,11 @@ export interface HttpDeps {
   clientDir: string;
   /** Origin used in join links; falls back to the origin the console was opened on. */
   publicUrl?: string;
+  /**
+   * A console opened on localhost would hand out localhost links that no phone can open; over
+   * HTTPS they name this LAN address instead.
+   */
+  lanHost?: string;
   secureCookies: boolean;
   log: Logger;
 }
@@ -50,7 +56,13 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use(express.json({ limit: '64kb' }));
   app.use('/assets', express.static(deps.clientDir, { maxAge: '1h', fallthrough: false }));
 
-  const originOf = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+  const originOf = (req: Request) => {
+    if (deps.publicUrl) return deps.publicUrl;
+    const host = req.get('host') ?? 'localhost';
+    const url = new URL(`${req.protocol}://${host}`);
+    if (deps.lanHost && req.protocol === 'https' && isLoopback(url.hostname)) url.hostname = deps.lanHost;
+    return url.origin;
+  };
   const joinUrl = (req: Request, token: string) => `${originOf(req)}/j/${token}`;
 
   const requireInspector = async (req: Request, res: Response<unknown, Locals>, next: NextFunction) => {
