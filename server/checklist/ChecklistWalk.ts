@@ -1,0 +1,214 @@
+import type { Literal } from './conditions/ConditionTree';
+import { evaluateCondition } from './conditions/evaluateCondition';
+import type { ResultKind } from './TemplateSchema';
+import type { EvidenceNote, OutcomeKind, WalkEvent, WalkEventBody } from './WalkEvent';
+import type { PointSource, WalkPlan, WalkPoint } from './WalkPlan';
+
+export interface PointAnswer {
+  result: ResultKind;
+  note?: string;
+  at: number;
+  by: string;
+}
+
+export interface PermitOutcome {
+  permitType: string;
+  outcome: OutcomeKind;
+  scorePercent?: number;
+  rectification: string[];
+  signedBy?: string;
+}
+
+export interface ScoringRule {
+  permitType: string;
+  passPercent?: number;
+  rectificationDays: number;
+}
+
+export class WalkRuleError extends Error {}
+
+/**
+ * The state of one inspection's checklist, folded from its events (pure: no I/O, no clock). The
+ * same events always give the same state, so a walk survives a restart by replaying them.
+ */
+export class ChecklistWalk {
+  current: string | undefined;
+  readonly answers = new Map<string, PointAnswer>();
+  readonly notes = new Map<string, string>();
+  readonly facts = new Map<string, Literal>();
+  readonly evidence = new Map<string, EvidenceNote[]>();
+  readonly signoffs = new Map<string, string>();
+  closed: Extract<WalkEventBody, { type: 'closed' }> | undefined;
+  private readonly byKey: Map<string, WalkPoint>;
+  /** Template point id -> walk key, per template, to resolve `@point` references. */
+  private readonly keyOfSourcePoint = new Map<string, string>();
+
+  constructor(
+    readonly plan: WalkPlan,
+    private readonly rules: ScoringRule[],
+    events: WalkEvent[] = [],
+  ) {
+    this.byKey = new Map(plan.points.map((p) => [p.key, p]));
+    for (const p of plan.points) for (const s of p.sources) this.keyOfSourcePoint.set(`${s.templateId}/${s.pointId}`, p.key);
+    this.current = plan.points[0]?.key;
+    for (const e of events) this.apply(e);
+  }
+
+  point(key: string): WalkPoint {
+    const p = this.byKey.get(key);
+    if (!p) throw new WalkRuleError(`unknown checklist point "${key}"`);
+    return p;
+  }
+
+  /** Checks that an event is allowed now; throws WalkRuleError with the reason otherwise. */
+  validate(body: WalkEventBody): void {
+    if (this.closed) throw new WalkRuleError('this inspection is closed');
+    switch (body.type) {
+      case 'point_opened':
+      case 'note_set':
+      case 'evidence_attached':
+        this.point(body.key);
+        return;
+      case 'result_set': {
+        const p = this.point(body.key);
+        if (!p.results.includes(body.result)) throw new WalkRuleError(`"${body.result}" is not an allowed result for this point`);
+        return;
+      }
+      case 'fact_answered':
+        return;
+      case 'permit_signed':
+        if (!this.plan.pins.some((pin) => pin.permitType === body.permitType)) throw new WalkRuleError(`permit "${body.permitType}" is not part of this inspection`);
+        return;
+      case 'closed': {
+        const blockers = this.closeBlockers();
+        if (blockers.length) throw new WalkRuleError(blockers[0]!);
+        const computed = this.outcome().outcome;
+        if (body.computed !== computed) throw new WalkRuleError('the computed outcome changed; reload');
+        if (body.outcome !== computed && (body.overrideReason ?? '').trim().length < 10) {
+          throw new WalkRuleError('overriding the computed outcome needs a written reason (at least 10 characters)');
+        }
+        return;
+      }
+    }
+  }
+
+  apply(e: WalkEvent): void {
+    switch (e.type) {
+      case 'point_opened':
+        this.current = e.key;
+        break;
+      case 'result_set':
+        this.answers.set(e.key, { result: e.result, note: e.note, at: e.at, by: e.actor });
+        if (e.note) this.notes.set(e.key, e.note);
+        break;
+      case 'note_set':
+        this.notes.set(e.key, e.note);
+        break;
+      case 'fact_answered':
+        this.facts.set(e.fact, e.value);
+        break;
+      case 'evidence_attached':
+        this.evidence.set(e.key, [...(this.evidence.get(e.key) ?? []), e.evidence]);
+        break;
+      case 'permit_signed':
+        this.signoffs.set(e.permitType, e.actor);
+        break;
+      case 'closed':
+        this.closed = { type: 'closed', outcome: e.outcome, computed: e.computed, overrideReason: e.overrideReason, rectificationDeadline: e.rectificationDeadline };
+        break;
+    }
+  }
+
+  /** A source applies unless its condition is known to be false (unknown facts keep it in). */
+  sourceApplies(s: PointSource): boolean {
+    if (!s.condition) return true;
+    const results = new Map<string, string>();
+    for (const [ref, key] of this.keyOfSourcePoint) {
+      const [templateId, pointId] = ref.split('/') as [string, string];
+      const a = this.answers.get(key);
+      if (templateId === s.templateId && a) results.set(pointId, a.result);
+    }
+    return evaluateCondition(s.condition, { facts: this.facts, results }) !== false;
+  }
+
+  applies(p: WalkPoint): boolean {
+    return p.sources.some((s) => this.sourceApplies(s));
+  }
+
+  /** Whether the point's evidence rule is met, and if not, what is missing. */
+  evidenceGap(p: WalkPoint): string | undefined {
+    const notes = this.evidence.get(p.key) ?? [];
+    const photos = notes.filter((n) => n.kind === 'photo' && (p.evidence.maxDistanceM === undefined || n.distance === 'pass')).length;
+    if (photos < p.evidence.minPhotos) {
+      const where = p.evidence.maxDistanceM !== undefined ? `taken within ${p.evidence.maxDistanceM} m of the registered address` : '';
+      return `needs ${p.evidence.minPhotos} photo(s) ${where}`.trim() + `, has ${photos}`;
+    }
+    const longest = Math.max(0, ...notes.filter((n) => n.kind === 'video').map((n) => n.seconds ?? 0));
+    if (longest < p.evidence.minVideoSeconds) return `needs a ${p.evidence.minVideoSeconds} s video segment, longest is ${longest} s`;
+    return undefined;
+  }
+
+  /** Why the inspection cannot be closed yet; empty when it can. */
+  closeBlockers(): string[] {
+    const out: string[] = [];
+    for (const p of this.plan.points) {
+      if (!p.required || !this.applies(p)) continue;
+      const a = this.answers.get(p.key);
+      if (!a) {
+        out.push(`“${p.title['zh-CN']}” has no result yet`);
+        continue;
+      }
+      if (a.result === 'not_applicable' || a.result === 'onsite_required') continue;
+      const gap = this.evidenceGap(p);
+      if (gap) out.push(`“${p.title['zh-CN']}” ${gap}`);
+    }
+    return out;
+  }
+
+  /** Per-permit outcomes computed from the results, and the one combined decision. */
+  outcome(): { outcome: OutcomeKind; permits: PermitOutcome[] } {
+    const permits = this.rules.map((rule) => this.permitOutcome(rule));
+    const rank: OutcomeKind[] = ['pass', 'conditional_pass', 'onsite_visit', 'fail'];
+    const worst = permits.reduce<OutcomeKind>((w, p) => (rank.indexOf(p.outcome) > rank.indexOf(w) ? p.outcome : w), 'pass');
+    return { outcome: worst, permits };
+  }
+
+  private permitOutcome(rule: ScoringRule): PermitOutcome {
+    let onsite = false;
+    let criticalFail = false;
+    let majorFail = false;
+    const rectification: string[] = [];
+    let weighted = 0;
+    let weights = 0;
+    for (const p of this.plan.points) {
+      for (const s of p.sources) {
+        if (s.permitType !== rule.permitType || !this.sourceApplies(s)) continue;
+        const a = this.answers.get(p.key);
+        if (!a || a.result === 'not_applicable') continue;
+        if (a.result === 'onsite_required') {
+          onsite = true;
+          continue;
+        }
+        const score = a.result === 'pass' ? 1 : a.result === 'needs_rectification' ? 0.5 : 0;
+        weighted += score * s.weight;
+        weights += s.weight;
+        if (a.result === 'fail') {
+          if (s.critical) criticalFail = true;
+          if (s.severity === 'major') majorFail = true;
+        }
+        if (a.result === 'fail' || a.result === 'needs_rectification') rectification.push(p.key);
+      }
+    }
+    const scorePercent = rule.passPercent !== undefined && weights > 0 ? Math.round((weighted / weights) * 1000) / 10 : undefined;
+    let outcome: OutcomeKind = 'pass';
+    if (criticalFail || majorFail || (scorePercent !== undefined && rule.passPercent !== undefined && scorePercent < rule.passPercent)) outcome = 'fail';
+    else if (onsite) outcome = 'onsite_visit';
+    else if (rectification.length) outcome = 'conditional_pass';
+    return { permitType: rule.permitType, outcome, scorePercent, rectification, signedBy: this.signoffs.get(rule.permitType) };
+  }
+
+  /** Points a re-inspection (复验) carries over: those failed or left for rectification. */
+  failedKeys(): string[] {
+    return [...this.answers.entries()].filter(([, a]) => a.result === 'fail' || a.result === 'needs_rectification').map(([k]) => k);
+  }
+}
