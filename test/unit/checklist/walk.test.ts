@@ -1,0 +1,124 @@
+import { ChecklistWalk, type ScoringRule } from '../../../server/checklist/ChecklistWalk';
+import { compileTemplate } from '../../../server/checklist/compileTemplate';
+import type { WalkEvent, WalkEventBody } from '../../../server/checklist/WalkEvent';
+import { mergeTemplates } from '../../../server/checklist/WalkPlan';
+import { tinyTemplate } from './fixtures';
+
+function twoPermits() {
+  const food = tinyTemplate({ id: 'food', permitType: 'food', scoring: { passPercent: 80 } });
+  food.sections[0].points[0].requirementKey = 'common.licence';
+  food.sections[0].points[0].evidence = { minPhotos: 1, maxDistanceM: 100 };
+  food.sections[0].points[0].required = false;
+  const hygiene = tinyTemplate({ id: 'hygiene', permitType: 'hygiene' });
+  hygiene.sections[0].points[0].requirementKey = 'common.licence';
+  hygiene.sections[0].points[0].evidence = { minPhotos: 2, maxDistanceM: 50, minVideoSeconds: 10 };
+  hygiene.sections[0].points[0].critical = true;
+  hygiene.sections[0].points[0].clause = '卫生条款';
+  // An office point that only hygiene has, placed before the kitchen by zone.
+  hygiene.sections.push({ ...hygiene.sections[0], id: 'office', zone: 'office', points: [{ ...hygiene.sections[0].points[1], id: 'records', requirementKey: undefined }] });
+  return [compileTemplate('food.json', food), compileTemplate('hygiene.json', hygiene)];
+}
+
+const rules: ScoringRule[] = [
+  { permitType: 'food', passPercent: 80, rectificationDays: 30 },
+  { permitType: 'hygiene', rectificationDays: 30 },
+];
+
+class Log {
+  events: WalkEvent[] = [];
+  constructor(readonly walk: ChecklistWalk) {}
+  do(body: WalkEventBody, actor = 'inspector') {
+    this.walk.validate(body);
+    const e = { ...body, seq: this.events.length + 1, at: 1000 + this.events.length, actor } as WalkEvent;
+    this.events.push(e);
+    this.walk.apply(e);
+  }
+}
+
+describe('combined walk (一业一证)', () => {
+  it('shows a shared requirement once, with the strictest rule and every source', () => {
+    const plan = mergeTemplates(twoPermits());
+    const licence = plan.points.find((p) => p.key === 'common.licence')!;
+    expect(plan.points.filter((p) => p.key === 'common.licence')).toHaveLength(1);
+    expect(licence.required).toBe(true); // required wins
+    expect(licence.critical).toBe(true);
+    expect(licence.evidence).toEqual({ minPhotos: 2, maxDistanceM: 50, minVideoSeconds: 10 });
+    expect(licence.sources.map((s) => [s.permitType, s.templateId, s.pointId, s.clause])).toEqual([
+      ['food', 'food', 'licence', '测试条款'],
+      ['hygiene', 'hygiene', 'licence', '卫生条款'],
+    ]);
+    // Ordered by where the points are on site: entrance, kitchen, then office.
+    expect(plan.points.map((p) => p.zone)).toEqual(['entrance', 'entrance', 'entrance', 'kitchen', 'kitchen', 'kitchen', 'kitchen', 'office']);
+    expect(plan.pins.map((p) => p.permitType)).toEqual(['food', 'hygiene']);
+  });
+
+  it('keeps close disabled with reasons until required points have results and evidence', () => {
+    const walk = new ChecklistWalk(mergeTemplates(twoPermits()), rules);
+    const log = new Log(walk);
+    expect(walk.closeBlockers().length).toBeGreaterThan(0);
+    log.do({ type: 'fact_answered', fact: 'seats', value: 20 }); // the sinks no longer apply
+    log.do({ type: 'fact_answered', fact: 'cold', value: false }); // nor the cold rooms
+    for (const p of walk.plan.points) if (walk.applies(p)) log.do({ type: 'result_set', key: p.key, result: 'pass' });
+    expect(walk.closeBlockers()).toEqual([expect.stringContaining('needs 2 photo(s) taken within 50 m')]);
+    log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'a', kind: 'photo', distance: 'pass' } });
+    log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'b', kind: 'photo', distance: 'fail' } });
+    expect(walk.closeBlockers()[0]).toContain('has 1');
+    log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'c', kind: 'photo', distance: 'pass' } });
+    expect(walk.closeBlockers()[0]).toContain('10 s video');
+    log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'd', kind: 'video', seconds: 12 } });
+    expect(walk.closeBlockers()).toEqual([]);
+    expect(walk.outcome().outcome).toBe('pass');
+    expect(() => walk.validate({ type: 'closed', outcome: 'fail', computed: 'pass', overrideReason: 'short' })).toThrow(/written reason/);
+    log.do({ type: 'closed', outcome: 'pass', computed: 'pass' });
+    expect(() => walk.validate({ type: 'point_opened', key: 'common.licence' })).toThrow(/closed/);
+
+    // Replaying the stored events rebuilds the same state (restart mid-inspection).
+    const again = new ChecklistWalk(mergeTemplates(twoPermits()), rules, log.events);
+    expect(again.closed?.outcome).toBe('pass');
+    expect(again.answers.size).toBe(walk.answers.size);
+  });
+
+  it('computes outcomes per permit and combines them', () => {
+    const walk = new ChecklistWalk(mergeTemplates(twoPermits()), rules);
+    const log = new Log(walk);
+    log.do({ type: 'fact_answered', fact: 'seats', value: 100 });
+    log.do({ type: 'fact_answered', fact: 'cold', value: false });
+    const set = (key: string, result: 'pass' | 'fail' | 'needs_rectification' | 'onsite_required' | 'not_applicable') => log.do({ type: 'result_set', key, result });
+    set('common.licence', 'pass');
+    set('food.sign', 'pass');
+    set('food.sink', 'pass');
+    set('hygiene.sign', 'needs_rectification');
+    set('hygiene.sink', 'pass');
+    set('hygiene.records', 'not_applicable');
+    let o = walk.outcome();
+    expect(o.permits.find((p) => p.permitType === 'food')).toMatchObject({ outcome: 'pass', scorePercent: 100 });
+    expect(o.permits.find((p) => p.permitType === 'hygiene')).toMatchObject({ outcome: 'conditional_pass', rectification: ['hygiene.sign'] });
+    expect(o.outcome).toBe('conditional_pass');
+
+    set('food.sign', 'fail'); // minor fail: score 2/3 = 66.7% < 80% fails food
+    o = walk.outcome();
+    expect(o.permits.find((p) => p.permitType === 'food')).toMatchObject({ outcome: 'fail', scorePercent: 66.7 });
+    expect(o.outcome).toBe('fail');
+
+    set('food.sign', 'pass');
+    set('hygiene.sink', 'onsite_required');
+    expect(walk.outcome().outcome).toBe('onsite_visit');
+
+    set('common.licence', 'fail'); // critical for hygiene, major for food
+    expect(walk.outcome().permits.every((p) => p.outcome === 'fail')).toBe(true);
+    expect(walk.failedKeys().sort()).toEqual(['common.licence', 'hygiene.sign']);
+  });
+
+  it('carries only the failed points into a re-inspection (复验)', () => {
+    const plan = mergeTemplates(twoPermits(), new Set(['common.licence', 'hygiene.sign']));
+    expect(plan.points.map((p) => p.key)).toEqual(['common.licence', 'hygiene.sign']);
+  });
+
+  it('rejects a result the point does not allow and an unknown point', () => {
+    const raw = tinyTemplate();
+    raw.sections[0].points[0].results = ['pass', 'fail'];
+    const walk = new ChecklistWalk(mergeTemplates([compileTemplate('t.json', raw)]), [{ permitType: 'tiny_permit', rectificationDays: 30 }]);
+    expect(() => walk.validate({ type: 'result_set', key: 'tiny.licence', result: 'not_applicable' })).toThrow(/not an allowed result/);
+    expect(() => walk.validate({ type: 'point_opened', key: 'nope' })).toThrow(/unknown checklist point/);
+  });
+});
