@@ -8,6 +8,10 @@ import { CallRegistry } from './call/CallRegistry';
 import { CaseService } from './cases/CaseService';
 import { InspectorAuth } from './cases/InspectorAuth';
 import { JoinLinks } from './cases/JoinLinks';
+import { TemplateLibrary } from './checklist/TemplateLibrary';
+import { EvidenceFiles } from './evidence/EvidenceFiles';
+import { EvidenceIntake } from './evidence/EvidenceIntake';
+import { InspectionWalks } from './inspection/InspectionWalks';
 import { CLIENT_DIST, createHttpApp } from './http/HttpApp';
 import { systemClock, type Clock } from './platform/clock';
 import type { Config } from './platform/config';
@@ -56,6 +60,7 @@ export class KanyanServer {
     readonly auth: InspectorAuth,
     readonly pool: WorkerPool,
     readonly calls: CallRegistry,
+    readonly walks: InspectionWalks,
     readonly seededPassword: string | undefined,
     private readonly teardown: Array<() => Promise<void> | void>,
   ) {}
@@ -90,7 +95,8 @@ export class KanyanServer {
       const auth = new InspectorAuth(store, clock);
       const seeded = await auth.seed(config.seedInspector.username, config.seedInspector.password);
       if (seeded.generatedPassword) writeSecretNote(config.dataDir, INITIAL_PASSWORD_FILE, seeded.generatedPassword);
-      const cases = new CaseService(store, joinLinks, clock);
+      const walks = new InspectionWalks(store, TemplateLibrary.load(), clock);
+      const cases = new CaseService(store, joinLinks, clock, walks);
 
       const pool = await WorkerPool.create(
         { workers: config.rtc.workers, listenIp: config.rtc.listenIp, announcedIp: announcedIpFor(config), basePort: config.rtc.basePort },
@@ -101,7 +107,10 @@ export class KanyanServer {
       teardown.push(() => calls.endAll('server_shutdown'));
 
       const tls = loadTls(config, log);
+      const evidence = new EvidenceIntake(store, new EvidenceFiles(path.join(config.dataDir, 'evidence')), walks, clock);
       const app = createHttpApp({
+        walks,
+        evidence,
         cases,
         auth,
         joinLinks,
@@ -116,7 +125,7 @@ export class KanyanServer {
         log,
       });
       const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
-      const signaling = new SignalingServer(server, calls, { joinLinks, auth, cases, limiter: new RateLimiter(redis, 'join', 120, 60) }, log);
+      const signaling = new SignalingServer(server, calls, walks, { joinLinks, auth, cases, limiter: new RateLimiter(redis, 'join', 120, 60) }, log);
       // Runs before endAll in the reversed teardown, so pages get their 'call:ended' first.
       teardown.push(async () => {
         await signaling.close();
@@ -131,7 +140,7 @@ export class KanyanServer {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
       log.info({ url }, 'kanyan listening');
-      return new KanyanServer(url, store, redis, cases, joinLinks, auth, pool, calls, seeded.generatedPassword, teardown);
+      return new KanyanServer(url, store, redis, cases, joinLinks, auth, pool, calls, walks, seeded.generatedPassword, teardown);
     } catch (err) {
       await undo();
       throw err;

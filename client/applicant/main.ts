@@ -1,5 +1,6 @@
 import type { Producer } from 'mediasoup-client/lib/types';
 import type { CameraRequest, EndReason } from '../../server/protocol/signaling';
+import type { ApplicantPrompt } from '../../server/protocol/walk';
 import { h, readBoot, toast } from '../shared/dom';
 import { inboundTotals } from '../shared/inboundStats';
 import { t, type MessageKey } from '../shared/i18n';
@@ -32,6 +33,7 @@ const probe = {
 probe.marks.scriptStart = performance.now();
 
 const stateLine = h('p', { class: 'state', 'data-state': 'connecting' }, t('state.connecting'));
+const promptBox = h('section', { class: 'prompt', hidden: true, 'aria-live': 'polite' });
 const preview = h('video', { class: 'preview', autoplay: true, muted: true, playsInline: true });
 const remoteAudio = h('audio', { autoplay: true });
 const controls = h('div', { class: 'controls' });
@@ -40,6 +42,7 @@ app.append(
   h('header', {}, h('h1', {}, boot.businessName), h('p', { class: 'case-number' }, boot.caseNumber)),
   h('section', { class: 'why' }, h('p', {}, t('why.title')), h('ul', {}, h('li', {}, t('why.camera')), h('li', {}, t('why.mic')), h('li', {}, t('why.location')))),
   stateLine,
+  promptBox,
   h('div', { class: 'stage' }, preview),
   controls,
   endedBox,
@@ -51,6 +54,13 @@ function setState(state: PageState): void {
   stateLine.dataset.state = state;
   stateLine.textContent = t(`state.${state}` as MessageKey);
   document.body.dataset.state = state;
+}
+
+function showPrompt(p: ApplicantPrompt | null): void {
+  promptBox.hidden = !p || p.closed;
+  if (!p) return;
+  promptBox.dataset.index = String(p.index);
+  promptBox.replaceChildren(h('p', { class: 'step' }, t('prompt.step').replace('{i}', String(p.index)).replace('{n}', String(p.total)) + ` · ${p.title}`), h('p', { class: 'prompt-text' }, p.prompt));
 }
 
 function showEnded(message: string, reason: EndReason | 'error'): void {
@@ -109,6 +119,7 @@ async function joinCall(): Promise<void> {
   });
   session = s;
   probe.marks.joinAck = s.timings.joinAckAt;
+  showPrompt(s.join.prompt);
   s.onConnected = (at) => (probe.marks.sendConnected = at);
   // Signaling and the camera start in parallel; media goes out once both are ready.
   const cam = await cameraReady;
@@ -170,6 +181,7 @@ async function applyRequest(req: CameraRequest, fromInspector: boolean): Promise
 }
 
 socket.on('camera:request', (req) => void applyRequest(req, true));
+socket.on('walk:prompt', showPrompt);
 socket.on('call:ended', ({ reason, message }) => {
   ended = true;
   session?.close();

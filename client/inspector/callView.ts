@@ -1,10 +1,12 @@
 import type { Producer } from 'mediasoup-client/lib/types';
 import type { ApplicantPresence, CameraAction, CameraState, JoinResult, PositionUpdate } from '../../server/protocol/signaling';
+import type { WalkView } from '../../server/protocol/walk';
 import { h, toast } from '../shared/dom';
 import { inboundTotals, type InboundTotals } from '../shared/inboundStats';
 import { permitLabel, t, type MessageKey } from '../shared/i18n';
 import { MediaSession } from '../shared/MediaSession';
 import { RequestError, SignalingClient } from '../shared/SignalingClient';
+import { ChecklistPanel } from './ChecklistPanel';
 import { QualityMeter } from './QualityMeter';
 
 export interface CallProbe {
@@ -13,10 +15,15 @@ export interface CallProbe {
   firstFrames: number[];
   videoTracks: number;
   inbound(): Promise<InboundTotals | null>;
+  /** The latest checklist state the console rendered. */
+  walk?: WalkView;
 }
 
 /** The inspector's live call: large video, two-way audio, position, quality, camera requests. */
 export function callView(sessionId: string, routerCaps: unknown): { root: HTMLElement; dispose(): void } {
+  MediaSession.preload(routerCaps);
+  const signaling = new SignalingClient({ role: 'inspector', sessionId });
+  const socket = signaling.socket;
   const probe: CallProbe = {
     presence: 'waiting',
     firstFrames: [],
@@ -33,7 +40,21 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   const statsBox = h('dl', { class: 'stats' });
   const muteBtn = h('button', { class: 'mute' }, t('btn.mute'));
   const cameraBtns = h('div', { class: 'camera-buttons' });
-  const endBtn = h('button', { class: 'danger end' }, t('btn.end'));
+  const endBtn = h('button', { class: 'end' }, t('btn.hangup'));
+  const grabFrame = async (): Promise<Blob | null> => {
+    if (!video.videoWidth) return null;
+    const canvas = h('canvas', { width: video.videoWidth, height: video.videoHeight });
+    canvas.getContext('2d')!.drawImage(video, 0, 0);
+    return new Promise((resolve) => canvas.toBlob((b) => resolve(b), 'image/jpeg', 0.92));
+  };
+  const checklist = new ChecklistPanel(signaling, sessionId, grabFrame, () => {
+    // Closing the checklist ends the inspection: the call ends and the link stops working.
+    signaling.request('call:end', { reason: 'checklist closed' }).catch((e: Error) => toast(e.message, 'error'));
+  });
+  const renderWalk = (view: WalkView) => {
+    probe.walk = view;
+    checklist.render(view);
+  };
   const root = h(
     'div',
     { class: 'call' },
@@ -42,6 +63,7 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
       'aside',
       { class: 'side' },
       header,
+      checklist.root,
       h('section', { class: 'card' }, h('h3', {}, t('pos.title')), posBox),
       h('section', { class: 'card' }, h('h3', {}, t('stats.title')), statsBox),
       h('section', { class: 'card controls' }, muteBtn, cameraBtns, endBtn),
@@ -57,9 +79,6 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   let videoConsumerId: string | undefined;
   let ended = false;
   const meter = new QualityMeter();
-  MediaSession.preload(routerCaps);
-  const signaling = new SignalingClient({ role: 'inspector', sessionId });
-  const socket = signaling.socket;
 
   // Presence comes only from the server; the overlay also waits for a video track to show.
   const setPresence = (p: ApplicantPresence | 'ended') => {
@@ -148,6 +167,7 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
     renderPosition();
     renderCamera();
     setPresence(s.join.applicant);
+    if (s.join.walk) renderWalk(s.join.walk);
     mic ??= await navigator.mediaDevices
       .getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } })
       .then((st) => st.getAudioTracks()[0])
@@ -166,8 +186,8 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
     if (micProducer) void (mic.enabled ? micProducer.resume() : micProducer.pause());
   });
   endBtn.addEventListener('click', () => {
-    if (!confirm(t('end.confirm'))) return;
-    signaling.request('call:end', {}).catch((e: Error) => toast(e.message, 'error'));
+    // Leaves the call without closing the inspection; the checklist's close button ends it.
+    location.hash = '#/cases';
   });
 
   socket.on('connect', () => {
@@ -187,6 +207,7 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
     }
   });
   socket.on('applicant:presence', ({ state }) => setPresence(state));
+  socket.on('walk:state', (view) => renderWalk(view));
   socket.on('position', (p) => {
     position = p;
     renderPosition();

@@ -17,6 +17,7 @@ import type {
   Role,
   ServerToClientEvents,
 } from '../protocol/signaling';
+import type { ApplicantPrompt, WalkView } from '../protocol/walk';
 import type { Room } from '../sfu/Room';
 import type { Store } from '../store/Store';
 import type { CallLink } from './CallLink';
@@ -114,6 +115,8 @@ export class InspectionCall {
       position: this.position,
       camera: this.camera,
       serverTime: this.deps.clock.now(),
+      walk: null,
+      prompt: null,
     };
   }
 
@@ -190,6 +193,16 @@ export class InspectionCall {
     this.broadcast('inspector', 'camera:state', state);
   }
 
+  /** Every checklist change reaches both screens: the whole walk to inspectors, the prompt to the phone. */
+  publishWalk(view: WalkView, prompt: ApplicantPrompt | null): void {
+    this.broadcast('inspector', 'walk:state', view);
+    this.broadcast('applicant', 'walk:prompt', prompt);
+  }
+
+  isInspector(peerId: string): boolean {
+    return this.participants.get(peerId)?.role === 'inspector';
+  }
+
   /** The inspector finishes the inspection: the session ends for good and its links stop working. */
   async finish(peerId: string, reason?: string): Promise<void> {
     this.requireRole(peerId, 'inspector');
@@ -249,7 +262,7 @@ export class InspectionCall {
     this.graceTimer = undefined;
   }
 
-  private broadcast<E extends 'position' | 'applicant:presence' | 'camera:request' | 'camera:state'>(
+  private broadcast<E extends 'position' | 'applicant:presence' | 'camera:request' | 'camera:state' | 'walk:state' | 'walk:prompt'>(
     role: Role,
     event: E,
     msg: Parameters<ServerToClientEvents[E]>[0],

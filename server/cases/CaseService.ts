@@ -1,5 +1,5 @@
 import type { Clock } from '../platform/clock';
-import { NotFound } from '../platform/errors';
+import { Conflict, NotFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import type { NewCaseInput } from '../protocol/cases';
 import type { Store } from '../store/Store';
@@ -19,12 +19,18 @@ export interface CaseDetail {
   sessions: Array<InspectionSession & { links: Array<{ id: string; token: string; expiresAt: number; revokedAt?: number }> }>;
 }
 
+/** Called when a session opens, so its checklist pins the template versions of that moment. */
+export interface SessionStarter {
+  start(caseRecord: CaseRecord, sessionId: string, parentSessionId?: string): Promise<void>;
+}
+
 /** Creating and reading case records; every new case gets its first session and a join link. */
 export class CaseService {
   constructor(
     private readonly store: Store,
     private readonly links: JoinLinks,
     private readonly clock: Clock,
+    private readonly starter?: SessionStarter,
   ) {}
 
   async create(input: NewCaseInput, createdBy: string): Promise<CaseWithLink> {
@@ -40,15 +46,25 @@ export class CaseService {
       createdBy,
     };
     await this.store.cases.insert(caseRecord);
-    const session = await this.openSession(caseRecord.id);
+    const session = await this.openSession(caseRecord);
     const { token, link } = await this.links.issue(caseRecord.id, session.id);
     return { caseRecord, session, token, expiresAt: link.expiresAt };
   }
 
-  async openSession(caseId: string): Promise<InspectionSession> {
-    const session: InspectionSession = { id: newId(12), caseId, status: 'waiting', createdAt: this.clock.now() };
+  /** A new session of the case; with a parent it is a re-inspection (复验) of that session's failed points. */
+  async openSession(caseRecord: CaseRecord, parentSessionId?: string): Promise<InspectionSession> {
+    const session: InspectionSession = { id: newId(12), caseId: caseRecord.id, status: 'waiting', createdAt: this.clock.now() };
     await this.store.sessions.insert(session);
+    await this.starter?.start(caseRecord, session.id, parentSessionId);
     return session;
+  }
+
+  async reinspect(parentSessionId: string): Promise<CaseWithLink> {
+    const { session: parent, caseRecord } = await this.session(parentSessionId);
+    if (parent.status !== 'ended') throw new Conflict('原勘验尚未结束，不能发起复验', 'parent session not ended');
+    const session = await this.openSession(caseRecord, parent.id);
+    const { token, link } = await this.links.issue(caseRecord.id, session.id);
+    return { caseRecord, session, token, expiresAt: link.expiresAt };
   }
 
   async get(caseId: string): Promise<CaseRecord> {

@@ -21,6 +21,6 @@ export async function demoJoinToken(cases: CaseService, links: JoinLinks): Promi
     return created.token;
   }
   const detail = await cases.detail(existing.id);
-  const open = detail.sessions.filter((s) => s.status !== 'ended').at(-1) ?? (await cases.openSession(existing.id));
+  const open = detail.sessions.filter((s) => s.status !== 'ended').at(-1) ?? (await cases.openSession(existing));
   return (await links.issue(existing.id, open.id)).token;
 }

@@ -1,5 +1,5 @@
 import type { ConditionNode } from './conditions/ConditionTree';
-import type { EvidenceRule, FactSpec, LocalText, ResultKind, TemplateSpec, Zone } from './TemplateSchema';
+import type { EvidenceRule, FactSpec, LocalText, ResultKind, Zone } from './TemplateSchema';
 
 /** One point of a loaded template, with its section's condition folded into its own. */
 export interface TemplatePoint {
@@ -31,6 +31,6 @@ export interface InspectionTemplate {
   scoring?: { passPercent: number };
   rectificationDays: number;
   points: TemplatePoint[];
-  /** The source the hash was computed over, kept so a pinned inspection can be rebuilt exactly. */
-  spec: TemplateSpec;
+  /** The file content the hash was computed over, kept so a pinned inspection can be rebuilt exactly. */
+  source: unknown;
 }

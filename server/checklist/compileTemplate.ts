@@ -77,7 +77,7 @@ export function compileTemplate(file: string, raw: unknown): InspectionTemplate 
     scoring: spec.scoring,
     rectificationDays: spec.outcome.rectificationDays,
     points,
-    spec,
+    source: raw,
   };
 }
 

@@ -8,6 +8,8 @@ import type { CallRegistry } from '../call/CallRegistry';
 import type { CaseService } from '../cases/CaseService';
 import type { InspectorAuth, AuthenticatedInspector } from '../cases/InspectorAuth';
 import type { JoinLinks } from '../cases/JoinLinks';
+import type { EvidenceIntake } from '../evidence/EvidenceIntake';
+import type { InspectionWalks } from '../inspection/InspectionWalks';
 import { isLoopback } from '../platform/config';
 import { AppError, Invalid, NotFound } from '../platform/errors';
 import type { Logger } from '../platform/logger';
@@ -19,6 +21,8 @@ import { renderLinkError, renderShell } from './pages';
 import { parseInput as parseBody } from '../protocol/parseInput';
 
 export interface HttpDeps {
+  walks: InspectionWalks;
+  evidence: EvidenceIntake;
   cases: CaseService;
   auth: InspectorAuth;
   joinLinks: JoinLinks;
@@ -162,6 +166,38 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const text = z.string().url().max(1000).refine((u) => /^https?:\/\//.test(u)).safeParse(req.query.text);
     if (!text.success) throw new Invalid('二维码内容无效', 'bad qr text');
     res.type('image/svg+xml').send(await QRCode.toString(text.data, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
+  });
+
+  app.get('/api/sessions/:id/walk', requireInspector, async (req, res) => {
+    const { session } = await deps.cases.session(String(req.params.id));
+    res.json({ walk: await deps.walks.view(session.id, req.query.lang === 'en' ? 'en' : 'zh-CN') });
+  });
+
+  app.post('/api/sessions/:id/reinspect', requireInspector, async (req, res) => {
+    const created = await deps.cases.reinspect(String(req.params.id));
+    res.status(201).json({ session: created.session, joinUrl: joinUrl(req, created.token), expiresAt: created.expiresAt });
+  });
+
+  // Frames grabbed from the live video by the inspector (lower-grade evidence than a phone photo).
+  app.post(
+    '/api/sessions/:id/evidence/frame',
+    requireInspector,
+    express.raw({ type: () => true, limit: '8mb' }),
+    async (req, res: Response<unknown, Locals>) => {
+      const point = z.string().min(1).max(200).safeParse(req.query.point);
+      if (!point.success) throw new Invalid('请指定检查项', 'missing point');
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new Invalid('没有收到图片', 'empty body');
+      const { session, caseRecord } = await deps.cases.session(String(req.params.id));
+      const item = await deps.evidence.acceptFrame({ caseRecord, sessionId: session.id, pointKey: point.data, bytes: req.body, capturedBy: res.locals.inspector.username });
+      deps.calls.get(session.id)?.publishWalk(await deps.walks.view(session.id), await deps.walks.prompt(session.id));
+      res.status(201).json({ evidence: item });
+    },
+  );
+
+  app.get('/api/evidence/:id', requireInspector, async (req, res) => {
+    const item = await deps.evidence.get(String(req.params.id));
+    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    res.type(item.mediaType).sendFile(deps.evidence.fileOf(item));
   });
 
   app.use('/api', (_req, _res, next) => next(new NotFound('接口不存在', 'no such api route')));

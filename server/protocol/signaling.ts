@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApplicantPrompt, WalkView } from './walk';
 
 // The socket.io wire contract shared by server and pages. Every client message is parsed with
 // these schemas at the edge; mediasoup's own parameter objects get a shape check here and a full
@@ -103,6 +104,9 @@ export interface JoinResult {
   position: PositionUpdate | null;
   camera: CameraState | null;
   serverTime: number;
+  /** The checklist: the whole walk for inspectors, the current prompt for the phone. */
+  walk: WalkView | null;
+  prompt: ApplicantPrompt | null;
 }
 
 export interface WireErrorShape {
@@ -121,6 +125,12 @@ export interface ClientToServerEvents {
   'camera:request': (req: unknown, ack: Ack<null>) => void;
   'camera:state': (req: unknown, ack: Ack<null>) => void;
   'call:end': (req: unknown, ack: Ack<null>) => void;
+  'walk:open': (req: unknown, ack: Ack<null>) => void;
+  'walk:result': (req: unknown, ack: Ack<null>) => void;
+  'walk:note': (req: unknown, ack: Ack<null>) => void;
+  'walk:fact': (req: unknown, ack: Ack<null>) => void;
+  'walk:sign': (req: unknown, ack: Ack<null>) => void;
+  'walk:close': (req: unknown, ack: Ack<null>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -132,4 +142,6 @@ export interface ServerToClientEvents {
   'camera:state': (msg: CameraState) => void;
   'call:ended': (msg: { reason: EndReason; message: string }) => void;
   'protocol:error': (msg: WireErrorShape & { event?: string }) => void;
+  'walk:state': (view: WalkView) => void;
+  'walk:prompt': (prompt: ApplicantPrompt | null) => void;
 }

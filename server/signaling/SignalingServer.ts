@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import { Server, type Socket } from 'socket.io';
 import type { CallRegistry } from '../call/CallRegistry';
 import type { CallLink } from '../call/CallLink';
+import type { InspectionWalks } from '../inspection/InspectionWalks';
 import { AppError, Invalid, toWireError } from '../platform/errors';
 import { parseInput as parse } from '../protocol/parseInput';
 import type { Logger } from '../platform/logger';
@@ -28,6 +29,7 @@ export class SignalingServer {
   constructor(
     httpServer: http.Server | https.Server,
     private readonly registry: CallRegistry,
+    private readonly walks: InspectionWalks,
     private readonly authDeps: AuthDeps,
     private readonly log: Logger,
   ) {
@@ -51,7 +53,13 @@ export class SignalingServer {
   private onConnection(socket: PageSocket): void {
     const identity = socket.data.identity;
     const log = this.log.child({ sessionId: identity.sessionId, role: identity.role, peerId: socket.id });
-    const ctx: HandlerContext = { peerId: socket.id, call: undefined };
+    const ctx: HandlerContext = {
+      peerId: socket.id,
+      call: undefined,
+      sessionId: identity.sessionId,
+      actor: identity.role === 'inspector' ? identity.inspector.username : 'applicant',
+      walks: this.walks,
+    };
     const link: CallLink = {
       send: (event, ...args) => socket.emit(event, ...args),
       hangUp: () => {
@@ -100,6 +108,8 @@ export class SignalingServer {
         });
         ctx.call = call;
         log.info('joined call');
+        result.prompt = await this.walks.prompt(identity.sessionId);
+        if (identity.role === 'inspector') result.walk = await this.walks.view(identity.sessionId);
         return result;
       }),
     );

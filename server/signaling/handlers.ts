@@ -1,7 +1,10 @@
 import type { types } from 'mediasoup';
 import type { z } from 'zod';
 import type { InspectionCall } from '../call/InspectionCall';
-import { NotFound } from '../platform/errors';
+import type { WalkEventBody } from '../checklist/WalkEvent';
+import type { InspectionWalks } from '../inspection/InspectionWalks';
+import { Forbidden, NotFound } from '../platform/errors';
+import { AnswerFactRequest, CloseWalkRequest, OpenPointRequest, SetNoteRequest, SetResultRequest, SignPermitRequest } from '../protocol/walk';
 import {
   CameraRequest,
   CameraState,
@@ -16,6 +19,10 @@ import {
 export interface HandlerContext {
   peerId: string;
   call: InspectionCall | undefined;
+  sessionId: string;
+  /** Who is acting, as recorded in the walk's events (inspector username). */
+  actor: string;
+  walks: InspectionWalks;
 }
 
 interface Handler<S extends z.ZodTypeAny, R> {
@@ -56,7 +63,33 @@ export const IN_CALL_HANDLERS = {
     await call.finish(peerId, req.reason);
     return null;
   }),
+  'walk:open': handler(OpenPointRequest, (ctx, req) => walkChange(ctx, { type: 'point_opened', key: req.key })),
+  'walk:result': handler(SetResultRequest, (ctx, req) => walkChange(ctx, { type: 'result_set', key: req.key, result: req.result, note: req.note || undefined })),
+  'walk:note': handler(SetNoteRequest, (ctx, req) => walkChange(ctx, { type: 'note_set', key: req.key, note: req.note })),
+  'walk:fact': handler(AnswerFactRequest, (ctx, req) => walkChange(ctx, { type: 'fact_answered', fact: req.fact, value: req.value })),
+  'walk:sign': handler(SignPermitRequest, (ctx, req) => walkChange(ctx, { type: 'permit_signed', permitType: req.permitType })),
+  'walk:close': handler(CloseWalkRequest, async (ctx, req) => {
+    requireInspector(ctx);
+    await ctx.walks.close(ctx.sessionId, req, ctx.actor);
+    await publishWalk(ctx);
+    return null;
+  }),
 } satisfies { [E in Exclude<keyof ClientToServerEvents, 'call:join'>]: Handler<z.ZodTypeAny, unknown> };
+
+function requireInspector(ctx: HandlerContext & { call: InspectionCall }): void {
+  if (!ctx.call.isInspector(ctx.peerId)) throw new Forbidden('只有审批人员可以填写检查清单', 'walk changes are for inspectors');
+}
+
+async function publishWalk(ctx: HandlerContext & { call: InspectionCall }): Promise<void> {
+  ctx.call.publishWalk(await ctx.walks.view(ctx.sessionId), await ctx.walks.prompt(ctx.sessionId));
+}
+
+async function walkChange(ctx: HandlerContext & { call: InspectionCall }, body: WalkEventBody): Promise<null> {
+  requireInspector(ctx);
+  await ctx.walks.record(ctx.sessionId, body, ctx.actor);
+  await publishWalk(ctx);
+  return null;
+}
 
 export function requireCall(ctx: HandlerContext): InspectionCall {
   if (!ctx.call || ctx.call.closed) throw new NotFound('请先加入通话', 'not in a call');

@@ -6,6 +6,9 @@ import type { InspectionSession, SessionStatus } from '../cases/InspectionSessio
 import type { JoinLinkRecord } from '../cases/JoinLinkRecord';
 import type { InspectorAccount, LoginSession } from '../cases/InspectorAccount';
 import type { LocationFix } from '../cases/LocationFix';
+import type { StoredTemplateVersion, StoredWalk } from '../checklist/StoredWalk';
+import type { WalkEvent } from '../checklist/WalkEvent';
+import type { EvidenceItem } from '../evidence/EvidenceItem';
 import type { Store } from './Store';
 import { MIGRATIONS } from './migrations';
 
@@ -139,6 +142,64 @@ export class SqliteStore implements Store {
       (this.db.prepare('SELECT * FROM location_fixes WHERE session_id = ? ORDER BY seq').all(sessionId) as Row[]).map(toFix),
   };
 
+  readonly templates = {
+    save: async (t: StoredTemplateVersion, at: number) => {
+      this.db
+        .prepare('INSERT OR IGNORE INTO template_versions (hash, template_id, version, permit_type, spec, first_used_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(t.hash, t.id, t.version, t.permitType, JSON.stringify(t.source), at);
+    },
+    get: async (hash: string) => {
+      const r = this.db.prepare('SELECT * FROM template_versions WHERE hash = ?').get(hash) as Row | undefined;
+      return r
+        ? { hash: String(r.hash), id: String(r.template_id), version: String(r.version), permitType: String(r.permit_type), source: JSON.parse(String(r.spec)) as unknown }
+        : undefined;
+    },
+  };
+
+  readonly walks = {
+    insert: async (w: StoredWalk) => {
+      this.db
+        .prepare('INSERT INTO inspection_walks (session_id, template_hashes, parent_session_id, carried_keys, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(w.sessionId, JSON.stringify(w.templateHashes), w.parentSessionId ?? null, w.carriedKeys ? JSON.stringify(w.carriedKeys) : null, w.createdAt);
+    },
+    get: async (sessionId: string) => {
+      const r = this.db.prepare('SELECT * FROM inspection_walks WHERE session_id = ?').get(sessionId) as Row | undefined;
+      if (!r) return undefined;
+      return {
+        sessionId: String(r.session_id),
+        templateHashes: JSON.parse(String(r.template_hashes)) as string[],
+        parentSessionId: r.parent_session_id == null ? undefined : String(r.parent_session_id),
+        carriedKeys: r.carried_keys == null ? undefined : (JSON.parse(String(r.carried_keys)) as string[]),
+        createdAt: Number(r.created_at),
+      };
+    },
+    appendEvent: async (sessionId: string, e: WalkEvent) => {
+      const { seq, at, actor, ...body } = e;
+      this.db.prepare('INSERT INTO walk_events (session_id, seq, body, at, actor) VALUES (?, ?, ?, ?, ?)').run(sessionId, seq, JSON.stringify(body), at, actor);
+    },
+    events: async (sessionId: string) =>
+      (this.db.prepare('SELECT * FROM walk_events WHERE session_id = ? ORDER BY seq').all(sessionId) as Row[]).map(
+        (r) => ({ ...JSON.parse(String(r.body)), seq: Number(r.seq), at: Number(r.at), actor: String(r.actor) }) as WalkEvent,
+      ),
+  };
+
+  readonly evidence = {
+    insert: async (e: EvidenceItem) => {
+      this.db
+        .prepare(
+          `INSERT INTO evidence_items (id, session_id, point_key, kind, grade, sha256, media_type, bytes, server_time, claimed, checked, captured_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(e.id, e.sessionId, e.pointKey, e.kind, e.grade, e.sha256, e.mediaType, e.bytes, e.serverTime, JSON.stringify(e.claimed), JSON.stringify(e.checked), e.capturedBy);
+    },
+    listBySession: async (sessionId: string) =>
+      (this.db.prepare('SELECT * FROM evidence_items WHERE session_id = ? ORDER BY server_time').all(sessionId) as Row[]).map(toEvidence),
+    get: async (id: string) => {
+      const r = this.db.prepare('SELECT * FROM evidence_items WHERE id = ?').get(id) as Row | undefined;
+      return r ? toEvidence(r) : undefined;
+    },
+  };
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -209,5 +270,22 @@ function toFix(r: Row): LocationFix {
     accuracyM: Number(r.accuracy_m),
     fixTime: Number(r.fix_time),
     serverTime: Number(r.server_time),
+  };
+}
+
+function toEvidence(r: Row): EvidenceItem {
+  return {
+    id: String(r.id),
+    sessionId: String(r.session_id),
+    pointKey: String(r.point_key),
+    kind: r.kind as EvidenceItem['kind'],
+    grade: r.grade as EvidenceItem['grade'],
+    sha256: String(r.sha256),
+    mediaType: String(r.media_type),
+    bytes: Number(r.bytes),
+    serverTime: Number(r.server_time),
+    claimed: JSON.parse(String(r.claimed)),
+    checked: JSON.parse(String(r.checked)),
+    capturedBy: String(r.captured_by),
   };
 }

@@ -3,6 +3,9 @@ import type { InspectionSession, SessionStatus } from '../cases/InspectionSessio
 import type { JoinLinkRecord } from '../cases/JoinLinkRecord';
 import type { InspectorAccount, LoginSession } from '../cases/InspectorAccount';
 import type { LocationFix } from '../cases/LocationFix';
+import type { StoredTemplateVersion, StoredWalk } from '../checklist/StoredWalk';
+import type { WalkEvent } from '../checklist/WalkEvent';
+import type { EvidenceItem } from '../evidence/EvidenceItem';
 
 // The persistence port. Methods are async even though SQLite is synchronous, so a PostgreSQL
 // store can take its place for multi-node deployments without touching the domain.
@@ -49,7 +52,30 @@ export interface LocationFixRepository {
   trace(sessionId: string): Promise<LocationFix[]>;
 }
 
+export interface TemplateVersionRepository {
+  /** Written once per content hash; later edits of a template file become new rows. */
+  save(t: StoredTemplateVersion, at: number): Promise<void>;
+  get(hash: string): Promise<StoredTemplateVersion | undefined>;
+}
+
+export interface WalkRepository {
+  insert(w: StoredWalk): Promise<void>;
+  get(sessionId: string): Promise<StoredWalk | undefined>;
+  /** Appends with the next sequence number; fails rather than overwriting an existing one. */
+  appendEvent(sessionId: string, e: WalkEvent): Promise<void>;
+  events(sessionId: string): Promise<WalkEvent[]>;
+}
+
+export interface EvidenceRepository {
+  insert(e: EvidenceItem): Promise<void>;
+  listBySession(sessionId: string): Promise<EvidenceItem[]>;
+  get(id: string): Promise<EvidenceItem | undefined>;
+}
+
 export interface Store {
+  templates: TemplateVersionRepository;
+  walks: WalkRepository;
+  evidence: EvidenceRepository;
   cases: CaseRepository;
   sessions: SessionRepository;
   joinLinks: JoinLinkRepository;

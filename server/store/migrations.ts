@@ -59,4 +59,47 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX fixes_session ON location_fixes(session_id, seq);
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE template_versions (
+        hash TEXT PRIMARY KEY,
+        template_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        permit_type TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        first_used_at INTEGER NOT NULL
+      );
+      CREATE TABLE inspection_walks (
+        session_id TEXT PRIMARY KEY REFERENCES inspection_sessions(id),
+        template_hashes TEXT NOT NULL,
+        parent_session_id TEXT REFERENCES inspection_sessions(id),
+        carried_keys TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE walk_events (
+        session_id TEXT NOT NULL REFERENCES inspection_walks(session_id),
+        seq INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      );
+      CREATE TABLE evidence_items (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES inspection_sessions(id),
+        point_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        grade TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        server_time INTEGER NOT NULL,
+        claimed TEXT NOT NULL,
+        checked TEXT NOT NULL,
+        captured_by TEXT NOT NULL
+      );
+      CREATE INDEX evidence_session ON evidence_items(session_id, server_time);
+    `,
+  },
 ];

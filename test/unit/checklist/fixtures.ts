@@ -33,4 +33,4 @@ export function tinyTemplate(over: Record<string, unknown> = {}): Record<string,
   };
 }
 
-export { };
+

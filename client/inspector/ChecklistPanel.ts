@@ -1,0 +1,208 @@
+import type { OutcomeKind, WalkPointView, WalkView } from '../../server/protocol/walk';
+import { h, toast } from '../shared/dom';
+import { permitLabel, t, type MessageKey } from '../shared/i18n';
+import type { SignalingClient } from '../shared/SignalingClient';
+import { api } from './api';
+
+const RESULT_KEYS: Record<string, MessageKey> = {
+  pass: 'result.pass',
+  fail: 'result.fail',
+  not_applicable: 'result.not_applicable',
+  needs_rectification: 'result.needs_rectification',
+  onsite_required: 'result.onsite_required',
+};
+
+export const outcomeLabel = (o: OutcomeKind) => t(`outcome.${o}` as MessageKey);
+
+/**
+ * The checklist beside the video: the current point with its guidance, one-click results, notes,
+ * frame capture, the list of points, progress, and the close button with the reason it is disabled.
+ */
+export class ChecklistPanel {
+  readonly root = h('section', { class: 'card checklist' });
+  private view: WalkView | undefined;
+
+  constructor(
+    private readonly signaling: SignalingClient,
+    private readonly sessionId: string,
+    private readonly grabFrame: () => Promise<Blob | null>,
+    private readonly onClosed: () => void,
+  ) {}
+
+  render(view: WalkView): void {
+    const noteDraft = (this.root.querySelector('textarea.note') as HTMLTextAreaElement | null)?.value;
+    const sameCurrent = this.view?.current === view.current;
+    this.view = view;
+    const applicable = view.points.filter((p) => p.applies);
+    const done = applicable.filter((p) => p.result).length;
+    const current = view.points.find((p) => p.key === view.current);
+    const parts: Array<HTMLElement | null> = [
+      h('h3', {}, t('walk.title'), ' ', h('span', { class: 'progress', 'data-done': String(done), 'data-total': String(applicable.length) }, `${done} / ${applicable.length}`)),
+      view.parentSessionId ? h('p', { class: 'muted' }, t('walk.reinspection')) : null,
+      this.factsBox(view),
+      current ? this.currentBox(current, sameCurrent ? noteDraft : undefined) : null,
+      this.listBox(view),
+      this.closeBox(view),
+    ];
+    this.root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+  }
+
+  private send(event: 'walk:open' | 'walk:result' | 'walk:note' | 'walk:fact' | 'walk:close', payload: unknown): Promise<void> {
+    return this.signaling.request(event, payload).then(
+      () => undefined,
+      (e: Error) => toast(e.message, 'error', 6000),
+    );
+  }
+
+  private factsBox(view: WalkView): HTMLElement | null {
+    if (!view.facts.length) return null;
+    return h(
+      'details',
+      { class: 'facts', open: view.facts.some((f) => f.value === undefined) },
+      h('summary', {}, t('walk.facts')),
+      ...view.facts.map((f) => {
+        let input: HTMLElement;
+        if (f.type === 'boolean') {
+          const sel = h('select', { name: f.key }, h('option', { value: '' }, '—'), h('option', { value: 'true' }, t('walk.yes')), h('option', { value: 'false' }, t('walk.no')));
+          sel.value = f.value === undefined ? '' : String(f.value);
+          sel.addEventListener('change', () => sel.value && void this.send('walk:fact', { fact: f.key, value: sel.value === 'true' }));
+          input = sel;
+        } else if (f.type === 'enum') {
+          const sel = h('select', { name: f.key }, h('option', { value: '' }, '—'), ...(f.values ?? []).map((v) => h('option', { value: v }, v)));
+          sel.value = f.value === undefined ? '' : String(f.value);
+          sel.addEventListener('change', () => sel.value && void this.send('walk:fact', { fact: f.key, value: sel.value }));
+          input = sel;
+        } else {
+          const num = h('input', { name: f.key, type: 'number', min: '0', step: 'any', value: f.value === undefined ? '' : String(f.value) });
+          num.addEventListener('change', () => num.value !== '' && void this.send('walk:fact', { fact: f.key, value: Number(num.value) }));
+          input = num;
+        }
+        return h('label', { class: 'fact' }, `${f.label}${f.unit ? `（${f.unit}）` : ''}`, input);
+      }),
+    );
+  }
+
+  private currentBox(p: WalkPointView, noteDraft: string | undefined): HTMLElement {
+    const note = h('textarea', { class: 'note', rows: 2, placeholder: t('walk.notePlaceholder') });
+    note.value = noteDraft ?? p.note ?? '';
+    const rule = [
+      p.evidence.minPhotos ? `${t('walk.photos')} ≥ ${p.evidence.minPhotos}` : '',
+      p.evidence.maxDistanceM ? `${t('walk.within')} ${p.evidence.maxDistanceM} m` : '',
+      p.evidence.minVideoSeconds ? `${t('walk.video')} ≥ ${p.evidence.minVideoSeconds} s` : '',
+    ].filter(Boolean);
+    const capture = h('button', { class: 'capture' }, t('walk.capture'));
+    capture.addEventListener('click', () => void this.capture(p.key, capture));
+    return h(
+      'div',
+      { class: 'current-point', 'data-key': p.key },
+      h('h4', {}, p.title, p.required ? h('span', { class: 'badge' }, t('walk.required')) : null, p.critical ? h('span', { class: 'badge danger' }, t('walk.critical')) : null),
+      h('p', { class: 'guidance' }, p.guidance),
+      h('p', { class: 'phone-prompt' }, `${t('walk.phoneSees')}：${p.prompt}`),
+      h('p', { class: 'sources muted' }, p.sources.map((s) => `${permitLabel(s.permitType)} · ${s.clause}`).join('；')),
+      rule.length ? h('p', { class: 'rule' }, `${t('walk.evidenceRule')}：${rule.join('，')} · ${t('walk.have')} ${p.evidenceCount}`) : null,
+      p.evidenceGap && p.result !== 'not_applicable' ? h('p', { class: 'gap' }, p.evidenceGap) : null,
+      h(
+        'div',
+        { class: 'results' },
+        ...p.results.map((r) =>
+          h(
+            'button',
+            {
+              class: `result result-${r}${p.result === r ? ' chosen' : ''}`,
+              'data-result': r,
+              disabled: !!this.view?.closed,
+              onclick: () => void this.send('walk:result', { key: p.key, result: r, note: note.value.trim() || undefined }),
+            },
+            t(RESULT_KEYS[r] ?? 'result.pass'),
+          ),
+        ),
+      ),
+      note,
+      h('div', { class: 'row' }, capture, h('button', { class: 'next', onclick: () => this.step(1) }, t('walk.next'))),
+    );
+  }
+
+  private step(dir: 1 | -1): void {
+    const v = this.view;
+    if (!v) return;
+    const list = v.points.filter((p) => p.applies);
+    const i = list.findIndex((p) => p.key === v.current);
+    const next = list[i + dir];
+    if (next) void this.send('walk:open', { key: next.key });
+  }
+
+  private async capture(key: string, button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      const blob = await this.grabFrame();
+      if (!blob) throw new Error(t('walk.noVideo'));
+      const res = await fetch(`/api/sessions/${this.sessionId}/evidence/frame?point=${encodeURIComponent(key)}`, { method: 'POST', body: blob, headers: { 'Content-Type': blob.type } });
+      const body = (await res.json().catch(() => ({}))) as { error?: { message: string }; evidence?: { checked: { distance?: string } } };
+      if (!res.ok) throw new Error(body.error?.message ?? `HTTP ${res.status}`);
+      const d = body.evidence?.checked.distance;
+      toast(d === 'fail' ? t('walk.capturedFar') : d === 'uncertain' ? t('walk.capturedUncertain') : t('walk.captured'), d && d !== 'pass' ? 'error' : 'info');
+    } catch (err) {
+      toast((err as Error).message, 'error');
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  private listBox(view: WalkView): HTMLElement {
+    return h(
+      'ol',
+      { class: 'point-list' },
+      ...view.points.map((p) =>
+        h(
+          'li',
+          { class: `${p.applies ? '' : 'na'}${p.key === view.current ? ' current' : ''}`, 'data-key': p.key, 'data-result': p.result ?? '' },
+          h('button', { class: 'link', onclick: () => void this.send('walk:open', { key: p.key }) }, p.title),
+          ' ',
+          h('span', { class: 'status' }, p.result ? t(RESULT_KEYS[p.result] ?? 'result.pass') : p.applies ? (p.required ? '·' : '') : t('walk.notApplicable')),
+        ),
+      ),
+    );
+  }
+
+  private closeBox(view: WalkView): HTMLElement {
+    if (view.closed) {
+      const box = h('div', { class: 'closed-outcome', 'data-outcome': view.closed.outcome }, h('strong', {}, `${t('walk.closedAs')}：${outcomeLabel(view.closed.outcome)}`));
+      if (view.closed.overrideReason) box.append(h('p', {}, `${t('walk.overrideReason')}：${view.closed.overrideReason}`));
+      if (view.closed.rectificationDeadline) box.append(h('p', {}, `${t('walk.deadline')}：${new Date(view.closed.rectificationDeadline).toLocaleDateString()}`));
+      if (view.points.some((p) => p.result === 'fail' || p.result === 'needs_rectification')) {
+        box.append(
+          h('button', {
+            class: 'reinspect',
+            onclick: () =>
+              void api<{ joinUrl: string }>('POST', `/api/sessions/${this.sessionId}/reinspect`)
+                .then((r) => toast(`${t('walk.reinspectCreated')} ${r.joinUrl}`, 'info', 15_000))
+                .catch((e: Error) => toast(e.message, 'error')),
+          }, t('walk.reinspect')),
+        );
+      }
+      return box;
+    }
+    const computed = view.outcome.outcome;
+    const choice = h('select', { class: 'outcome-choice' }, ...(['pass', 'conditional_pass', 'fail', 'onsite_visit'] as OutcomeKind[]).map((o) => h('option', { value: o }, outcomeLabel(o))));
+    choice.value = computed;
+    const reason = h('textarea', { class: 'override-reason', rows: 2, placeholder: t('walk.overridePlaceholder'), hidden: true });
+    choice.addEventListener('change', () => (reason.hidden = choice.value === computed));
+    const close = h('button', { class: 'danger close-walk', disabled: view.blockers.length > 0 }, t('btn.end'));
+    close.addEventListener('click', () => {
+      if (!confirm(t('end.confirm'))) return;
+      void this.send('walk:close', { outcome: choice.value, computed, overrideReason: reason.value.trim() || undefined }).then(() => {
+        if (this.view?.closed) this.onClosed();
+      });
+    });
+    return h(
+      'div',
+      { class: 'close-box' },
+      h('p', { class: 'computed', 'data-outcome': computed }, `${t('walk.computed')}：${outcomeLabel(computed)}`),
+      h('ul', { class: 'permit-outcomes' }, ...view.outcome.permits.map((p) => h('li', {}, `${permitLabel(p.permitType)}：${outcomeLabel(p.outcome)}${p.scorePercent !== undefined ? `（${p.scorePercent}%）` : ''}`))),
+      choice,
+      reason,
+      close,
+      view.blockers.length ? h('p', { class: 'blockers', role: 'status' }, `${t('walk.cannotClose')}：${view.blockers[0]}${view.blockers.length > 1 ? ` ${t('walk.andMore').replace('{n}', String(view.blockers.length - 1))}` : ''}`) : null,
+    );
+  }
+}

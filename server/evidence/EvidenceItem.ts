@@ -1,0 +1,19 @@
+/**
+ * One piece of evidence attached to a checklist point. What the phone claimed (its position and
+ * accuracy) is kept apart from what the server checked (distance, rule verdict).
+ */
+export interface EvidenceItem {
+  id: string;
+  sessionId: string;
+  pointKey: string;
+  kind: 'photo' | 'video';
+  /** 'frame': grabbed from the forwarded live video by the inspector; lower grade than a phone photo. */
+  grade: 'frame' | 'original';
+  sha256: string;
+  mediaType: string;
+  bytes: number;
+  serverTime: number;
+  claimed: { lat?: number; lon?: number; accuracyM?: number; fixTime?: number };
+  checked: { distanceM?: number; limitM?: number; distance?: 'pass' | 'fail' | 'uncertain' };
+  capturedBy: string;
+}

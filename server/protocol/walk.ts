@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+// Checklist messages between the console, the phone and the server.
+
+const Key = z.string().min(1).max(200);
+const ResultKindInput = z.enum(['pass', 'fail', 'not_applicable', 'needs_rectification', 'onsite_required']);
+const Outcome = z.enum(['pass', 'conditional_pass', 'fail', 'onsite_visit']);
+
+export const OpenPointRequest = z.object({ key: Key });
+export const SetResultRequest = z.object({ key: Key, result: ResultKindInput, note: z.string().trim().max(2000).optional() });
+export const SetNoteRequest = z.object({ key: Key, note: z.string().trim().max(2000) });
+export const AnswerFactRequest = z.object({ fact: z.string().min(1).max(100), value: z.union([z.string().max(200), z.number().finite(), z.boolean()]) });
+export const SignPermitRequest = z.object({ permitType: z.string().min(1).max(100) });
+export const CloseWalkRequest = z.object({
+  outcome: Outcome,
+  computed: Outcome,
+  overrideReason: z.string().trim().max(2000).optional(),
+});
+
+export type OutcomeKind = z.infer<typeof Outcome>;
+
+export interface WalkPointView {
+  key: string;
+  zone: string;
+  title: string;
+  guidance: string;
+  prompt: string;
+  results: string[];
+  required: boolean;
+  severity: 'major' | 'minor';
+  critical: boolean;
+  evidence: { minPhotos: number; maxDistanceM?: number; minVideoSeconds: number };
+  applies: boolean;
+  result?: string;
+  note?: string;
+  answeredAt?: number;
+  evidenceGap?: string;
+  evidenceCount: number;
+  sources: Array<{ permitType: string; templateId: string; templateVersion: string; pointId: string; clause: string }>;
+}
+
+export interface WalkView {
+  sessionId: string;
+  pins: Array<{ id: string; version: string; hash: string; permitType: string }>;
+  facts: Array<{ key: string; type: string; label: string; values?: string[]; unit?: string; value?: string | number | boolean }>;
+  points: WalkPointView[];
+  current?: string;
+  blockers: string[];
+  outcome: { outcome: OutcomeKind; permits: Array<{ permitType: string; outcome: OutcomeKind; scorePercent?: number; rectification: string[]; signedBy?: string }> };
+  closed?: { outcome: OutcomeKind; computed: OutcomeKind; overrideReason?: string; rectificationDeadline?: number };
+  parentSessionId?: string;
+}
+
+/** What the phone shows: the current point in plain words. */
+export interface ApplicantPrompt {
+  index: number;
+  total: number;
+  title: string;
+  prompt: string;
+  closed: boolean;
+}
