@@ -139,12 +139,13 @@ export class ChecklistWalk {
   evidenceGap(p: WalkPoint): string | undefined {
     const notes = this.evidence.get(p.key) ?? [];
     const photos = notes.filter((n) => n.kind === 'photo' && (p.evidence.maxDistanceM === undefined || n.distance === 'pass')).length;
+    // Shown to the inspector as is (zh-CN first).
     if (photos < p.evidence.minPhotos) {
-      const where = p.evidence.maxDistanceM !== undefined ? `taken within ${p.evidence.maxDistanceM} m of the registered address` : '';
-      return `needs ${p.evidence.minPhotos} photo(s) ${where}`.trim() + `, has ${photos}`;
+      const where = p.evidence.maxDistanceM !== undefined ? `（须在登记地址 ${p.evidence.maxDistanceM} 米内拍摄）` : '';
+      return `需要 ${p.evidence.minPhotos} 张照片${where}，已有 ${photos} 张`;
     }
     const longest = Math.max(0, ...notes.filter((n) => n.kind === 'video').map((n) => n.seconds ?? 0));
-    if (longest < p.evidence.minVideoSeconds) return `needs a ${p.evidence.minVideoSeconds} s video segment, longest is ${longest} s`;
+    if (longest < p.evidence.minVideoSeconds) return `需要至少 ${p.evidence.minVideoSeconds} 秒连续视频，目前最长 ${longest} 秒`;
     return undefined;
   }
 
@@ -155,12 +156,12 @@ export class ChecklistWalk {
       if (!p.required || !this.applies(p)) continue;
       const a = this.answers.get(p.key);
       if (!a) {
-        out.push(`“${p.title['zh-CN']}” has no result yet`);
+        out.push(`“${p.title['zh-CN']}”尚未填写结果`);
         continue;
       }
       if (a.result === 'not_applicable' || a.result === 'onsite_required') continue;
       const gap = this.evidenceGap(p);
-      if (gap) out.push(`“${p.title['zh-CN']}” ${gap}`);
+      if (gap) out.push(`“${p.title['zh-CN']}”${gap}`);
     }
     return out;
   }

@@ -122,7 +122,7 @@ export class InspectionWalks {
 function ruleMessage(reason: string): string {
   if (reason.includes('closed')) return '本次勘验已结束，不能再修改';
   if (reason.includes('written reason')) return '更改系统判定结果需要填写不少于10个字的理由';
-  if (reason.includes('no result') || reason.includes('needs')) return `还不能结束勘验：${reason}`;
+  if (reason.includes('尚未填写') || reason.includes('需要')) return `还不能结束勘验：${reason}`;
   if (reason.includes('allowed result')) return '该检查项不允许这个结果';
   return `操作无效：${reason}`;
 }

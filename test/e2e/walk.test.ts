@@ -85,6 +85,10 @@ describe('combined food + public-hygiene walk in Chromium', () => {
       await inspector.click(`.current-point button[data-result="${result}"]`);
       await inspector.waitForFunction(([k, r]) => (window as unknown as { __kanyanCall: { walk?: WalkView } }).__kanyanCall.walk?.points.find((x) => x.key === k)?.result === r, [key, result] as const);
       answered++;
+      if (answered === 3 && process.env.SCREENSHOT_DIR) {
+        await inspector.screenshot({ path: `${process.env.SCREENSHOT_DIR}/walk-console.png` });
+        await phone.screenshot({ path: `${process.env.SCREENSHOT_DIR}/walk-phone.png` });
+      }
       // The close button opens only after the last required point.
       view = (await walkOf(inspector))!;
       if (view.blockers.length) expect(await inspector.isDisabled('.close-walk')).toBe(true);

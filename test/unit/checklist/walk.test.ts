@@ -59,12 +59,12 @@ describe('combined walk (一业一证)', () => {
     log.do({ type: 'fact_answered', fact: 'seats', value: 20 }); // the sinks no longer apply
     log.do({ type: 'fact_answered', fact: 'cold', value: false }); // nor the cold rooms
     for (const p of walk.plan.points) if (walk.applies(p)) log.do({ type: 'result_set', key: p.key, result: 'pass' });
-    expect(walk.closeBlockers()).toEqual([expect.stringContaining('needs 2 photo(s) taken within 50 m')]);
+    expect(walk.closeBlockers()).toEqual([expect.stringContaining('需要 2 张照片（须在登记地址 50 米内拍摄）')]);
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'a', kind: 'photo', distance: 'pass' } });
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'b', kind: 'photo', distance: 'fail' } });
-    expect(walk.closeBlockers()[0]).toContain('has 1');
+    expect(walk.closeBlockers()[0]).toContain('已有 1 张');
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'c', kind: 'photo', distance: 'pass' } });
-    expect(walk.closeBlockers()[0]).toContain('10 s video');
+    expect(walk.closeBlockers()[0]).toContain('10 秒连续视频');
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'd', kind: 'video', seconds: 12 } });
     expect(walk.closeBlockers()).toEqual([]);
     expect(walk.outcome().outcome).toBe('pass');
