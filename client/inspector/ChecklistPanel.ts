@@ -47,7 +47,7 @@ export class ChecklistPanel {
     this.root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
   }
 
-  private send(event: 'walk:open' | 'walk:result' | 'walk:note' | 'walk:fact' | 'walk:close', payload: unknown): Promise<void> {
+  private send(event: 'walk:open' | 'walk:result' | 'walk:note' | 'walk:fact' | 'walk:sign' | 'walk:close', payload: unknown): Promise<void> {
     return this.signaling.request(event, payload).then(
       () => undefined,
       (e: Error) => toast(e.message, 'error', 6000),
@@ -85,6 +85,11 @@ export class ChecklistPanel {
   private currentBox(p: WalkPointView, noteDraft: string | undefined): HTMLElement {
     const note = h('textarea', { class: 'note', rows: 2, placeholder: t('walk.notePlaceholder') });
     note.value = noteDraft ?? p.note ?? '';
+    // A note typed after the result was chosen is saved when the field is left.
+    note.addEventListener('blur', () => {
+      const text = note.value.trim();
+      if (p.result && text && text !== (p.note ?? '')) void this.send('walk:note', { key: p.key, note: text });
+    });
     const rule = [
       p.evidence.minPhotos ? `${t('walk.photos')} ≥ ${p.evidence.minPhotos}` : '',
       p.evidence.maxDistanceM ? `${t('walk.within')} ${p.evidence.maxDistanceM} m` : '',
@@ -198,7 +203,21 @@ export class ChecklistPanel {
       'div',
       { class: 'close-box' },
       h('p', { class: 'computed', 'data-outcome': computed }, `${t('walk.computed')}：${outcomeLabel(computed)}`),
-      h('ul', { class: 'permit-outcomes' }, ...view.outcome.permits.map((p) => h('li', {}, `${permitLabel(p.permitType)}：${outcomeLabel(p.outcome)}${p.scorePercent !== undefined ? `（${p.scorePercent}%）` : ''}`))),
+      h(
+        'ul',
+        { class: 'permit-outcomes' },
+        ...view.outcome.permits.map((p) =>
+          h(
+            'li',
+            { 'data-permit': p.permitType },
+            `${permitLabel(p.permitType)}：${outcomeLabel(p.outcome)}${p.scorePercent !== undefined ? `（${p.scorePercent}%）` : ''} `,
+            // Each department signs off the points of its own permit.
+            p.signedBy
+              ? h('span', { class: 'signed' }, `${t('walk.signedBy')} ${p.signedBy}`)
+              : h('button', { class: 'link sign', onclick: () => void this.send('walk:sign', { permitType: p.permitType }) }, t('walk.sign')),
+          ),
+        ),
+      ),
       choice,
       reason,
       close,

@@ -115,6 +115,8 @@ const zh = {
   'walk.cannotClose': '暂不能结束',
   'walk.andMore': '等另外 {n} 项',
   'walk.current': '当前检查项',
+  'walk.sign': '本部门签署',
+  'walk.signedBy': '已签署：',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -234,6 +236,8 @@ const en: Record<MessageKey, string> = {
   'walk.cannotClose': 'Cannot close yet',
   'walk.andMore': 'and {n} more',
   'walk.current': 'Current point',
+  'walk.sign': 'Sign off for this department',
+  'walk.signedBy': 'Signed by',
 };
 
 function pickLang(): 'zh-CN' | 'en' {

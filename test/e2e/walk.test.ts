@@ -100,6 +100,10 @@ describe('combined food + public-hygiene walk in Chromium', () => {
     const computed = view.outcome.outcome;
     expect(view.outcome.permits.map((p) => p.permitType).sort()).toEqual(['food_business', 'public_hygiene']);
 
+    // Each department signs off its own permit's points.
+    await inspector.click('.permit-outcomes li[data-permit="public_hygiene"] button.sign');
+    await inspector.waitForSelector('.permit-outcomes li[data-permit="public_hygiene"] .signed');
+
     inspector.once('dialog', (d) => void d.accept());
     await inspector.click('.close-walk');
     await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'ended', undefined, { timeout: 10_000 });
@@ -107,8 +111,10 @@ describe('combined food + public-hygiene walk in Chromium', () => {
     // The outcome is stored with the session, and every change is an event with server time.
     const stored = (await (await fetch(`${srv.url}/api/sessions/${sessionId}/walk`, { headers: { cookie } })).json()) as { walk: WalkView };
     expect(stored.walk.closed?.outcome).toBe(computed);
+    expect(stored.walk.outcome.permits.find((p) => p.permitType === 'public_hygiene')?.signedBy).toBe('inspector');
     const events = await srv.server.store.walks.events(sessionId);
     expect(events.filter((e) => e.type === 'result_set').length).toBe(answered);
+    expect(events.filter((e) => e.type === 'permit_signed')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'evidence_attached').length).toBeGreaterThan(5);
     expect(events.every((e, i) => e.seq === i + 1 && e.at > 0 && e.actor === 'inspector')).toBe(true);
     const photo = await srv.server.store.evidence.listBySession(sessionId);
