@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -43,5 +44,10 @@ await esbuild.build({
   logLevel: 'warning',
 });
 fs.copyFileSync(path.join(root, 'client/shared/style.css'), path.join(out, 'style.css'));
+// Pre-compressed copies: the server sends these instead of gzipping the bundle on every page load.
+for (const f of fs.readdirSync(out)) {
+  if (!/\.(js|css)$/.test(f)) continue;
+  fs.writeFileSync(path.join(out, `${f}.gz`), zlib.gzipSync(fs.readFileSync(path.join(out, f)), { level: 9 }));
+}
 fs.writeFileSync(stamp, hash);
 console.log('[setup] client bundle built');

@@ -17,6 +17,7 @@ import type { RateLimiter } from '../platform/RateLimiter';
 import { LoginInput, NewCaseInput, PERMIT_TYPES } from '../protocol/cases';
 import { LOGIN_COOKIE } from '../protocol/cookies';
 import { errorMiddleware } from './errorMiddleware';
+import { precompressedAssets } from './precompressedAssets';
 import { renderLinkError, renderShell } from './pages';
 import { parseInput as parseBody } from '../protocol/parseInput';
 
@@ -58,7 +59,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   // Phones on weak signal: the page bundle shrinks about 3x with gzip.
   app.use(compression());
   app.use(express.json({ limit: '64kb' }));
-  app.use('/assets', express.static(deps.clientDir, { maxAge: '1h', fallthrough: false }));
+  app.use('/assets', precompressedAssets(deps.clientDir), express.static(deps.clientDir, { maxAge: '1h', fallthrough: false }));
 
   const originOf = (req: Request) => {
     if (deps.publicUrl) return deps.publicUrl;
