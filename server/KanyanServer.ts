@@ -10,7 +10,11 @@ import { InspectorAuth } from './cases/InspectorAuth';
 import { JoinLinks } from './cases/JoinLinks';
 import { TemplateLibrary } from './checklist/TemplateLibrary';
 import { EvidenceFiles } from './evidence/EvidenceFiles';
+import { CaseExporter } from './evidence/CaseExporter';
+import { EvidenceChain } from './evidence/EvidenceChain';
 import { EvidenceIntake } from './evidence/EvidenceIntake';
+import { EvidenceSigner } from './evidence/EvidenceSigner';
+import { WalkLogSealer } from './evidence/WalkLogSealer';
 import { InspectionWalks } from './inspection/InspectionWalks';
 import { CLIENT_DIST, createHttpApp } from './http/HttpApp';
 import { systemClock, type Clock } from './platform/clock';
@@ -95,7 +99,11 @@ export class KanyanServer {
       const auth = new InspectorAuth(store, clock);
       const seeded = await auth.seed(config.seedInspector.username, config.seedInspector.password);
       if (seeded.generatedPassword) writeSecretNote(config.dataDir, INITIAL_PASSWORD_FILE, seeded.generatedPassword);
-      const walks = new InspectionWalks(store, TemplateLibrary.load(), clock);
+      const signer = EvidenceSigner.loadOrCreate(config.dataDir);
+      const chain = new EvidenceChain(store, signer);
+      const evidenceFiles = new EvidenceFiles(path.join(config.dataDir, 'evidence'));
+      const sealer = new WalkLogSealer(store, evidenceFiles, chain, clock);
+      const walks = new InspectionWalks(store, TemplateLibrary.load(), clock, (sid, events, by) => sealer.seal(sid, events, by));
       const cases = new CaseService(store, joinLinks, clock, walks);
 
       const pool = await WorkerPool.create(
@@ -107,10 +115,13 @@ export class KanyanServer {
       teardown.push(() => calls.endAll('server_shutdown'));
 
       const tls = loadTls(config, log);
-      const evidence = new EvidenceIntake(store, new EvidenceFiles(path.join(config.dataDir, 'evidence')), walks, clock);
+      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock);
+      const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks);
       const app = createHttpApp({
         walks,
         evidence,
+        exporter,
+        signer,
         cases,
         auth,
         joinLinks,

@@ -9,6 +9,8 @@ import type {
   ApplicantPresence,
   CameraRequest,
   CameraState,
+  CaptureProgress,
+  CaptureRequest,
   EndReason,
   JoinResult,
   MediaSource,
@@ -199,6 +201,18 @@ export class InspectionCall {
     this.broadcast('applicant', 'walk:prompt', prompt);
   }
 
+  /** Photo capture: the inspector asks, the phone reports pending / uploading / retrying, the server reports received. */
+  requestCapture(peerId: string, req: CaptureRequest): void {
+    this.requireRole(peerId, 'inspector');
+    if (!this.hasApplicant()) throw new NotFound('申请人尚未连线', 'no applicant connected');
+    this.broadcast('applicant', 'capture:request', req);
+  }
+
+  captureProgress(p: CaptureProgress, fromPeer?: string): void {
+    if (fromPeer) this.requireRole(fromPeer, 'applicant');
+    this.broadcast('inspector', 'capture:progress', p);
+  }
+
   isInspector(peerId: string): boolean {
     return this.participants.get(peerId)?.role === 'inspector';
   }
@@ -262,7 +276,7 @@ export class InspectionCall {
     this.graceTimer = undefined;
   }
 
-  private broadcast<E extends 'position' | 'applicant:presence' | 'camera:request' | 'camera:state' | 'walk:state' | 'walk:prompt'>(
+  private broadcast<E extends 'position' | 'applicant:presence' | 'camera:request' | 'camera:state' | 'walk:state' | 'walk:prompt' | 'capture:request' | 'capture:progress'>(
     role: Role,
     event: E,
     msg: Parameters<ServerToClientEvents[E]>[0],

@@ -102,6 +102,10 @@ export class CaseService {
     return { session, caseRecord: await this.get(session.caseId) };
   }
 
+  async latestFix(sessionId: string) {
+    return this.store.fixes.latest(sessionId);
+  }
+
   private async nextCaseNumber(now: number): Promise<string> {
     // Case numbers restart every day in Asia/Shanghai, like the offices' own registers.
     const day = new Date(now + 8 * 3600_000).toISOString().slice(0, 10);

@@ -1,3 +1,4 @@
+import exifr from 'exifr';
 import type { CaseRecord } from '../cases/CaseRecord';
 import { WalkRuleError } from '../checklist/ChecklistWalk';
 import { distanceMetres } from '../geo/distance';
@@ -7,67 +8,141 @@ import type { Clock } from '../platform/clock';
 import { Invalid, NotFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import type { Store } from '../store/Store';
+import type { EvidenceChain } from './EvidenceChain';
 import type { EvidenceFiles } from './EvidenceFiles';
 import type { EvidenceItem } from './EvidenceItem';
 import { imageTypeOf } from './imageType';
+import { ImageRejected, stampPhoto } from './Stamper';
+
+/** What the phone said about a photo: unverified, kept apart from what the server checks. */
+export interface PhotoClaim {
+  lat?: number;
+  lon?: number;
+  accuracyM?: number;
+  fixTime?: number;
+  deviceTime?: number;
+}
+
+export interface IntakeArgs {
+  caseRecord: CaseRecord;
+  sessionId: string;
+  pointKey: string;
+  bytes: Buffer;
+  capturedBy: string;
+  /** 'photo': full resolution from the phone's own camera; 'frame': grabbed from the forwarded live video (lower grade); 'gallery': an existing photo the office allows. */
+  source: 'photo' | 'frame' | 'gallery';
+  claim: PhotoClaim;
+  requestId?: string;
+}
+
+export interface ExifLimits {
+  maxTimeSkewMs: number;
+  maxGpsMismatchM: number;
+}
+
+export interface IntakeResult {
+  original: EvidenceItem;
+  stamped: EvidenceItem;
+  duplicate: boolean;
+}
 
 /**
- * Takes in a snapshot for a checklist point: checks the bytes, stores them by hash, stamps them
- * with the server's time and the phone's last fix, judges the point's distance rule, and attaches
- * the item to the walk.
+ * Takes in a snapshot for a checklist point: checks it by content, stamps it with the server's time
+ * and the phone's position, stores the untouched original and the stamped derivative by hash,
+ * appends both to the case's signed hash chain, and attaches them to the walk. A retried upload
+ * with the same request id returns what the first one made.
  */
 export class EvidenceIntake {
   constructor(
     private readonly store: Store,
     private readonly files: EvidenceFiles,
     private readonly walks: InspectionWalks,
+    private readonly chain: EvidenceChain,
     private readonly clock: Clock,
+    private readonly exifLimits: ExifLimits = { maxTimeSkewMs: 10 * 60_000, maxGpsMismatchM: 200 },
   ) {}
 
-  async acceptFrame(args: { caseRecord: CaseRecord; sessionId: string; pointKey: string; bytes: Buffer; capturedBy: string }): Promise<EvidenceItem> {
-    const type = imageTypeOf(args.bytes);
-    if (!type) throw new Invalid('上传的不是 JPEG 或 PNG 图片', 'not an image by content');
-    const walk = await this.walks.walk(args.sessionId);
-    let point;
+  async accept(a: IntakeArgs): Promise<IntakeResult> {
+    const serverTime = this.clock.now();
+    if (a.requestId) {
+      const done = await this.store.evidence.byRequest(a.sessionId, a.requestId);
+      if (done) return { original: done, stamped: (await this.derivativeOf(done)) ?? done, duplicate: true };
+    }
+    const type = imageTypeOf(a.bytes);
+    if (!type) throw new Invalid('上传的不是 JPEG 或 PNG 图片（按文件内容判断）', 'not an image by content');
+    const point = await this.pointFor(a.sessionId, a.pointKey);
+
+    const checked: EvidenceItem['checked'] & Record<string, unknown> = {};
+    const hasFix = a.claim.lat !== undefined && a.claim.lon !== undefined;
+    if (hasFix) {
+      checked.distanceM = Math.round(distanceMetres({ lat: a.claim.lat!, lon: a.claim.lon! }, a.caseRecord.address) * 10) / 10;
+    }
+    if (point.evidence.maxDistanceM !== undefined) {
+      checked.limitM = point.evidence.maxDistanceM;
+      checked.distance = hasFix ? distanceVerdict(checked.distanceM!, a.claim.accuracyM ?? 0, point.evidence.maxDistanceM) : 'uncertain';
+    }
+    if (a.claim.deviceTime !== undefined) checked.clockSkewMs = a.claim.deviceTime - serverTime;
+    const exif = a.source === 'gallery' ? await this.compareExif(a.bytes, serverTime, a.claim, checked) : undefined;
+
+    let stamped;
     try {
-      // Checked before anything is stored, so a refused upload leaves nothing behind.
-      walk.validate({ type: 'evidence_attached', key: args.pointKey, evidence: { evidenceId: '-', kind: 'photo' } });
-      point = walk.point(args.pointKey);
+      stamped = await stampPhoto(a.bytes, {
+        caseId: a.caseRecord.id,
+        caseNumber: a.caseRecord.caseNumber,
+        businessName: a.caseRecord.businessName,
+        pointKey: a.pointKey,
+        pointTitle: point.title['zh-CN'],
+        serverTime,
+        position: hasFix ? { lat: a.claim.lat!, lon: a.claim.lon!, accuracyM: a.claim.accuracyM ?? 0 } : undefined,
+        distanceM: checked.distanceM,
+        distanceRule: checked.limitM !== undefined ? { limitM: checked.limitM, verdict: checked.distance! } : undefined,
+      });
     } catch (err) {
-      if (err instanceof WalkRuleError) throw new Invalid(err.message.includes('closed') ? '本次勘验已结束，不能再添加证据' : '检查项不存在', err.message);
+      if (err instanceof ImageRejected) throw new Invalid('图片已损坏或尺寸过大，无法作为证据', err.message);
       throw err;
     }
-    const serverTime = this.clock.now();
-    const { sha256 } = await this.files.put(args.bytes, type.ext);
-    const fix = await this.store.fixes.latest(args.sessionId);
-    const checked: EvidenceItem['checked'] = {};
-    if (fix) {
-      checked.distanceM = Math.round(distanceMetres(fix, args.caseRecord.address) * 10) / 10;
-      if (point.evidence.maxDistanceM !== undefined) {
-        checked.limitM = point.evidence.maxDistanceM;
-        checked.distance = distanceVerdict(checked.distanceM, fix.accuracyM, point.evidence.maxDistanceM);
-      }
-    } else if (point.evidence.maxDistanceM !== undefined) {
-      checked.limitM = point.evidence.maxDistanceM;
-      checked.distance = 'uncertain';
-    }
-    const item: EvidenceItem = {
+
+    // Nothing is written before the image has decoded completely: a refused upload leaves nothing behind.
+    const orig = await this.files.put(a.bytes, type.ext);
+    const deriv = await this.files.put(stamped.jpeg, 'jpg');
+    const claimed = { ...a.claim, ...(exif ? { exif } : {}) };
+    const grade = a.source === 'frame' ? 'frame' : 'original';
+    const original: EvidenceItem = {
       id: newId(12),
-      sessionId: args.sessionId,
-      pointKey: args.pointKey,
+      sessionId: a.sessionId,
+      pointKey: a.pointKey,
       kind: 'photo',
-      grade: 'frame',
-      sha256,
+      grade,
+      sha256: orig.sha256,
       mediaType: type.mediaType,
-      bytes: args.bytes.length,
+      bytes: a.bytes.length,
       serverTime,
-      claimed: fix ? { lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, fixTime: fix.fixTime } : {},
+      claimed,
       checked,
-      capturedBy: args.capturedBy,
+      capturedBy: a.capturedBy,
+      requestId: a.requestId,
     };
-    await this.store.evidence.insert(item);
-    await this.walks.record(args.sessionId, { type: 'evidence_attached', key: args.pointKey, evidence: { evidenceId: item.id, kind: 'photo', distance: checked.distance } }, args.capturedBy);
-    return item;
+    const derivative: EvidenceItem = {
+      ...original,
+      id: newId(12),
+      grade: 'stamped',
+      sha256: deriv.sha256,
+      mediaType: 'image/jpeg',
+      bytes: stamped.jpeg.length,
+      requestId: undefined,
+      parentSha256: orig.sha256,
+    };
+    await this.store.evidence.insert(original);
+    await this.store.evidence.insert(derivative);
+    const common = { caseId: a.caseRecord.id, caseNumber: a.caseRecord.caseNumber, sessionId: a.sessionId, pointKey: a.pointKey, serverTime, claimed, checked: { ...checked, source: a.source }, capturedBy: a.capturedBy };
+    await this.chain.append({ ...common, kind: grade === 'frame' ? 'frame' : 'original', sha256: orig.sha256, bytes: a.bytes.length, mediaType: type.mediaType, file: `originals/${orig.sha256}.${type.ext}`, parentSha256: null });
+    await this.chain.append({ ...common, kind: 'stamped', sha256: deriv.sha256, bytes: stamped.jpeg.length, mediaType: 'image/jpeg', file: `derivatives/${deriv.sha256}.jpg`, parentSha256: orig.sha256 });
+    await this.walks.record(
+      a.sessionId,
+      { type: 'evidence_attached', key: a.pointKey, evidence: { evidenceId: original.id, kind: 'photo', distance: checked.distance } },
+      a.capturedBy,
+    );
+    return { original, stamped: derivative, duplicate: false };
   }
 
   async get(id: string): Promise<EvidenceItem> {
@@ -79,4 +154,46 @@ export class EvidenceIntake {
   fileOf(item: EvidenceItem): string {
     return this.files.pathOf(item.sha256, item.mediaType === 'image/png' ? 'png' : 'jpg');
   }
+
+  private async derivativeOf(original: EvidenceItem): Promise<EvidenceItem | undefined> {
+    return (await this.store.evidence.listBySession(original.sessionId)).find((e) => e.parentSha256 === original.sha256);
+  }
+
+  private async pointFor(sessionId: string, pointKey: string) {
+    const walk = await this.walks.walk(sessionId);
+    try {
+      walk.validate({ type: 'evidence_attached', key: pointKey, evidence: { evidenceId: '-', kind: 'photo' } });
+      return walk.point(pointKey);
+    } catch (err) {
+      if (err instanceof WalkRuleError) throw new Invalid(err.message.includes('closed') ? '本次勘验已结束，不能再添加证据' : '检查项不存在', err.message);
+      throw err;
+    }
+  }
+
+  /** Gallery photos carry their own EXIF: a time or place far from the server's flags the evidence. */
+  private async compareExif(bytes: Buffer, serverTime: number, claim: PhotoClaim, checked: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const tags = (await exifr.parse(bytes, { pick: ['DateTimeOriginal', 'OffsetTimeOriginal'], reviveValues: false }).catch(() => undefined)) as
+      | { DateTimeOriginal?: string; OffsetTimeOriginal?: string }
+      | undefined;
+    const gps = await exifr.gps(bytes).catch(() => undefined);
+    const flags: string[] = [];
+    const taken = exifTime(tags?.DateTimeOriginal, tags?.OffsetTimeOriginal);
+    if (taken === undefined) flags.push('exif_time_missing');
+    else if (Math.abs(taken - serverTime) > this.exifLimits.maxTimeSkewMs) flags.push('exif_time_mismatch');
+    if (!gps) flags.push('exif_gps_missing');
+    else if (claim.lat !== undefined && claim.lon !== undefined && distanceMetres({ lat: gps.latitude, lon: gps.longitude }, { lat: claim.lat, lon: claim.lon }) > this.exifLimits.maxGpsMismatchM) {
+      flags.push('exif_gps_mismatch');
+    }
+    checked.flags = flags;
+    return { dateTimeOriginal: taken ?? null, gps: gps ? { lat: gps.latitude, lon: gps.longitude } : null };
+  }
+}
+
+/** EXIF wall time "YYYY:MM:DD HH:MM:SS"; without an offset tag a phone in China means +08:00. */
+function exifTime(text: string | undefined, offset: string | undefined): number | undefined {
+  const m = text && /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(text);
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${offset && /^[+-]\d{2}:\d{2}$/.test(offset) ? offset : '+08:00'}`;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : t;
 }

@@ -8,7 +8,7 @@ export interface EvidenceItem {
   pointKey: string;
   kind: 'photo' | 'video';
   /** 'frame': grabbed from the forwarded live video by the inspector; lower grade than a phone photo. */
-  grade: 'frame' | 'original';
+  grade: 'frame' | 'original' | 'stamped';
   sha256: string;
   mediaType: string;
   bytes: number;
@@ -16,4 +16,8 @@ export interface EvidenceItem {
   claimed: { lat?: number; lon?: number; accuracyM?: number; fixTime?: number };
   checked: { distanceM?: number; limitM?: number; distance?: 'pass' | 'fail' | 'uncertain' };
   capturedBy: string;
+  /** The phone's id for this photo: a retried upload finds the item it already made. */
+  requestId?: string;
+  /** For a derivative: the original it was made from. */
+  parentSha256?: string;
 }

@@ -29,6 +29,8 @@ export class InspectionWalks {
     private readonly store: Store,
     private readonly library: TemplateLibrary,
     private readonly clock: Clock,
+    /** Seals the event log once a walk is closed (the evidence chain takes it in). */
+    private readonly onClosed?: (sessionId: string, events: WalkEvent[], closedBy: string) => Promise<void>,
   ) {}
 
   /** Pins the current templates of the case's permits (or, for a re-inspection, the parent's). */
@@ -80,7 +82,9 @@ export class InspectionWalks {
     const live = await this.load(sessionId);
     const days = Math.max(...live.templates.map((t) => t.rectificationDays));
     const deadline = req.outcome === 'conditional_pass' ? this.clock.now() + days * 86_400_000 : undefined;
-    return this.record(sessionId, { type: 'closed', ...req, overrideReason: req.overrideReason || undefined, rectificationDeadline: deadline }, actor);
+    const event = await this.record(sessionId, { type: 'closed', ...req, overrideReason: req.overrideReason || undefined, rectificationDeadline: deadline }, actor);
+    await this.onClosed?.(sessionId, await this.store.walks.events(sessionId), actor);
+    return event;
   }
 
   async walk(sessionId: string): Promise<ChecklistWalk> {

@@ -54,6 +54,17 @@ export const CameraState = z.object({
 });
 export type CameraState = z.infer<typeof CameraState>;
 
+export const CaptureRequest = z.object({ pointKey: z.string().min(1).max(200) });
+export type CaptureRequest = z.infer<typeof CaptureRequest>;
+export const CaptureProgress = z.object({
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  pointKey: z.string().min(1).max(200),
+  state: z.enum(['taking', 'uploading', 'retrying', 'received', 'failed']),
+  evidenceId: z.string().optional(),
+  message: z.string().max(300).optional(),
+});
+export type CaptureProgress = z.infer<typeof CaptureProgress>;
+
 export const EndCallRequest = z.object({ reason: z.string().max(500).optional() });
 
 export type Role = 'applicant' | 'inspector';
@@ -131,6 +142,8 @@ export interface ClientToServerEvents {
   'walk:fact': (req: unknown, ack: Ack<null>) => void;
   'walk:sign': (req: unknown, ack: Ack<null>) => void;
   'walk:close': (req: unknown, ack: Ack<null>) => void;
+  'capture:request': (req: unknown, ack: Ack<null>) => void;
+  'capture:progress': (req: unknown, ack: Ack<null>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -144,4 +157,6 @@ export interface ServerToClientEvents {
   'protocol:error': (msg: WireErrorShape & { event?: string }) => void;
   'walk:state': (view: WalkView) => void;
   'walk:prompt': (prompt: ApplicantPrompt | null) => void;
+  'capture:request': (req: CaptureRequest) => void;
+  'capture:progress': (p: CaptureProgress) => void;
 }

@@ -8,6 +8,8 @@ import { AnswerFactRequest, CloseWalkRequest, OpenPointRequest, SetNoteRequest, 
 import {
   CameraRequest,
   CameraState,
+  CaptureProgress,
+  CaptureRequest,
   ConnectTransportRequest,
   EndCallRequest,
   PositionReport,
@@ -61,6 +63,14 @@ export const IN_CALL_HANDLERS = {
   }),
   'call:end': handler(EndCallRequest, async ({ call, peerId }, req) => {
     await call.finish(peerId, req.reason);
+    return null;
+  }),
+  'capture:request': handler(CaptureRequest, ({ call, peerId }, req) => {
+    call.requestCapture(peerId, req);
+    return null;
+  }),
+  'capture:progress': handler(CaptureProgress, ({ call, peerId }, req) => {
+    call.captureProgress(req, peerId);
     return null;
   }),
   'walk:open': handler(OpenPointRequest, (ctx, req) => walkChange(ctx, { type: 'point_opened', key: req.key })),

@@ -8,7 +8,9 @@ import type { InspectorAccount, LoginSession } from '../cases/InspectorAccount';
 import type { LocationFix } from '../cases/LocationFix';
 import type { StoredTemplateVersion, StoredWalk } from '../checklist/StoredWalk';
 import type { WalkEvent } from '../checklist/WalkEvent';
+import { canonicalJson } from '../checklist/canonicalJson';
 import type { EvidenceItem } from '../evidence/EvidenceItem';
+import type { EvidenceRecord, SignedRecord } from '../evidence/EvidenceRecord';
 import type { Store } from './Store';
 import { MIGRATIONS } from './migrations';
 
@@ -183,14 +185,32 @@ export class SqliteStore implements Store {
       ),
   };
 
+  readonly evidenceRecords = {
+    insert: async (r: SignedRecord) => {
+      // Stored exactly as signed: the canonical body is what the hash and signature cover.
+      this.db
+        .prepare('INSERT INTO evidence_records (case_id, seq, body, hash, signature) VALUES (?, ?, ?, ?, ?)')
+        .run(r.record.caseId, r.record.seq, canonicalJson(r.record), r.hash, r.signature);
+    },
+    last: async (caseId: string) => {
+      const row = this.db.prepare('SELECT * FROM evidence_records WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as Row | undefined;
+      return row ? toSigned(row) : undefined;
+    },
+    list: async (caseId: string) => (this.db.prepare('SELECT * FROM evidence_records WHERE case_id = ? ORDER BY seq').all(caseId) as Row[]).map(toSigned),
+  };
+
   readonly evidence = {
     insert: async (e: EvidenceItem) => {
       this.db
         .prepare(
-          `INSERT INTO evidence_items (id, session_id, point_key, kind, grade, sha256, media_type, bytes, server_time, claimed, checked, captured_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO evidence_items (id, session_id, point_key, kind, grade, sha256, media_type, bytes, server_time, claimed, checked, captured_by, request_id, parent_sha256)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(e.id, e.sessionId, e.pointKey, e.kind, e.grade, e.sha256, e.mediaType, e.bytes, e.serverTime, JSON.stringify(e.claimed), JSON.stringify(e.checked), e.capturedBy);
+        .run(e.id, e.sessionId, e.pointKey, e.kind, e.grade, e.sha256, e.mediaType, e.bytes, e.serverTime, JSON.stringify(e.claimed), JSON.stringify(e.checked), e.capturedBy, e.requestId ?? null, e.parentSha256 ?? null);
+    },
+    byRequest: async (sessionId: string, requestId: string) => {
+      const r = this.db.prepare('SELECT * FROM evidence_items WHERE session_id = ? AND request_id = ?').get(sessionId, requestId) as Row | undefined;
+      return r ? toEvidence(r) : undefined;
     },
     listBySession: async (sessionId: string) =>
       (this.db.prepare('SELECT * FROM evidence_items WHERE session_id = ? ORDER BY server_time').all(sessionId) as Row[]).map(toEvidence),
@@ -287,5 +307,11 @@ function toEvidence(r: Row): EvidenceItem {
     claimed: JSON.parse(String(r.claimed)),
     checked: JSON.parse(String(r.checked)),
     capturedBy: String(r.captured_by),
+    requestId: r.request_id == null ? undefined : String(r.request_id),
+    parentSha256: r.parent_sha256 == null ? undefined : String(r.parent_sha256),
   };
+}
+
+function toSigned(r: Row): SignedRecord {
+  return { record: JSON.parse(String(r.body)) as EvidenceRecord, hash: String(r.hash), signature: String(r.signature) };
 }

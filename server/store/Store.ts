@@ -6,6 +6,7 @@ import type { LocationFix } from '../cases/LocationFix';
 import type { StoredTemplateVersion, StoredWalk } from '../checklist/StoredWalk';
 import type { WalkEvent } from '../checklist/WalkEvent';
 import type { EvidenceItem } from '../evidence/EvidenceItem';
+import type { SignedRecord } from '../evidence/EvidenceRecord';
 
 // The persistence port. Methods are async even though SQLite is synchronous, so a PostgreSQL
 // store can take its place for multi-node deployments without touching the domain.
@@ -68,11 +69,19 @@ export interface WalkRepository {
 
 export interface EvidenceRepository {
   insert(e: EvidenceItem): Promise<void>;
+  byRequest(sessionId: string, requestId: string): Promise<EvidenceItem | undefined>;
   listBySession(sessionId: string): Promise<EvidenceItem[]>;
   get(id: string): Promise<EvidenceItem | undefined>;
 }
 
+export interface EvidenceRecordRepository {
+  insert(r: SignedRecord): Promise<void>;
+  last(caseId: string): Promise<SignedRecord | undefined>;
+  list(caseId: string): Promise<SignedRecord[]>;
+}
+
 export interface Store {
+  evidenceRecords: EvidenceRecordRepository;
   templates: TemplateVersionRepository;
   walks: WalkRepository;
   evidence: EvidenceRepository;

@@ -102,4 +102,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX evidence_session ON evidence_items(session_id, server_time);
     `,
   },
+  {
+    version: 3,
+    sql: `
+      CREATE TABLE evidence_records (
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        seq INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        signature TEXT NOT NULL,
+        PRIMARY KEY (case_id, seq)
+      );
+      ALTER TABLE evidence_items ADD COLUMN request_id TEXT;
+      ALTER TABLE evidence_items ADD COLUMN parent_sha256 TEXT;
+      CREATE UNIQUE INDEX evidence_request ON evidence_items(session_id, request_id) WHERE request_id IS NOT NULL;
+    `,
+  },
 ];

@@ -1,0 +1,36 @@
+// npm run verify -- <case export .tar or extracted folder>
+// Checks every hash, the chain and every signature of a Kanyan case export, and says which item fails and why.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { verifyExport } from '../server/evidence/verifyArchive';
+
+function main(): number {
+  const target = process.argv[2];
+  if (!target || !fs.existsSync(target)) {
+    process.stderr.write('usage: npm run verify -- <case-export.tar | folder>\n');
+    return 2;
+  }
+  let dir = target;
+  let tmp: string | undefined;
+  if (fs.statSync(target).isFile()) {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-verify-'));
+    execFileSync('tar', ['-xf', target, '-C', tmp]);
+    const [top] = fs.readdirSync(tmp);
+    dir = path.join(tmp, top ?? '');
+  }
+  try {
+    const report = verifyExport(dir);
+    if (report.problems.length) {
+      process.stdout.write(`FAILED: ${report.problems.length} problem(s) in ${report.records} record(s)\n${report.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      return 1;
+    }
+    process.stdout.write(`OK: ${report.records} record(s); every hash, link and signature verified\n`);
+    return 0;
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();

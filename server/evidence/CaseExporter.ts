@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { canonicalJson } from '../checklist/canonicalJson';
+import type { CaseRecord } from '../cases/CaseRecord';
+import type { InspectionWalks } from '../inspection/InspectionWalks';
+import type { Store } from '../store/Store';
+import type { EvidenceChain } from './EvidenceChain';
+import type { EvidenceFiles } from './EvidenceFiles';
+import type { EvidenceSigner } from './EvidenceSigner';
+
+const run = promisify(execFile);
+
+/**
+ * One archive per case: originals, stamped derivatives, the signed records (as one JSON Lines file
+ * and one canonical file + signature per record, for checking with sha256sum and openssl), the
+ * checklist event logs, and the public key.
+ */
+export class CaseExporter {
+  constructor(
+    private readonly store: Store,
+    private readonly chain: EvidenceChain,
+    private readonly files: EvidenceFiles,
+    private readonly signer: EvidenceSigner,
+    private readonly walks: InspectionWalks,
+  ) {}
+
+  /** Writes the archive to a temporary folder and returns its path; the caller removes the folder. */
+  async export(caseRecord: CaseRecord): Promise<string> {
+    const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'kanyan-export-'));
+    const root = path.join(tmp, caseRecord.caseNumber);
+    for (const d of ['originals', 'derivatives', 'records', 'walks']) await fs.promises.mkdir(path.join(root, d), { recursive: true });
+    const records = await this.chain.list(caseRecord.id);
+    const lines: string[] = [];
+    for (const r of records) {
+      const name = String(r.record.seq).padStart(6, '0');
+      await fs.promises.writeFile(path.join(root, 'records', `${name}.json`), canonicalJson(r.record));
+      await fs.promises.writeFile(path.join(root, 'records', `${name}.sig`), Buffer.from(r.signature, 'base64'));
+      lines.push(JSON.stringify(r));
+      const ext = path.extname(r.record.file).slice(1);
+      await fs.promises.mkdir(path.dirname(path.join(root, r.record.file)), { recursive: true });
+      await fs.promises.copyFile(this.files.pathOf(r.record.sha256, ext), path.join(root, r.record.file));
+    }
+    await fs.promises.writeFile(path.join(root, 'records.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));
+    for (const s of await this.store.sessions.listByCase(caseRecord.id)) {
+      const events = await this.store.walks.events(s.id);
+      if (events.length) await fs.promises.writeFile(path.join(root, 'walks', `${s.id}.json`), JSON.stringify({ sessionId: s.id, view: await this.walks.view(s.id), events }, null, 2));
+    }
+    await fs.promises.writeFile(path.join(root, 'public-key.pem'), this.signer.publicKeyPem);
+    await fs.promises.writeFile(path.join(root, 'key.json'), JSON.stringify({ alg: 'Ed25519', keyId: this.signer.keyId }, null, 2));
+    await fs.promises.writeFile(path.join(root, 'README.txt'), readme(caseRecord));
+    const archive = path.join(tmp, `${caseRecord.caseNumber}.tar`);
+    await run('tar', ['-cf', archive, '-C', tmp, caseRecord.caseNumber]);
+    await fs.promises.rm(root, { recursive: true, force: true });
+    return archive;
+  }
+}
+
+function readme(c: CaseRecord): string {
+  return `Kanyan evidence export — ${c.caseNumber} ${c.businessName}
+
+records.jsonl      one signed record per line: {"record", "hash", "signature"}, in chain order
+records/NNNNNN.json the canonical JSON of record NNNNNN (the bytes that were hashed and signed)
+records/NNNNNN.sig  its Ed25519 signature (raw 64 bytes)
+originals/          photos exactly as received, named by their SHA-256
+logs/               each closed checklist's event log, as sealed into the chain
+derivatives/        stamped copies, naming their original in "parentSha256"
+walks/              the checklist of each session with every change and its server time
+public-key.pem      the server's public key (key id in key.json)
+
+Check everything:       npm run verify -- ${c.caseNumber}.tar
+Check one record by hand (record 1):
+  sha256sum records/000001.json            # equals "hash" of line 1 of records.jsonl
+  openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in records/000001.json -sigfile records/000001.sig
+  sha256sum originals/<sha256>.jpg         # equals "sha256" inside records/000001.json
+`;
+}

@@ -1,0 +1,40 @@
+import { canonicalJson } from '../checklist/canonicalJson';
+import type { WalkEvent } from '../checklist/WalkEvent';
+import type { Clock } from '../platform/clock';
+import type { Store } from '../store/Store';
+import type { EvidenceChain } from './EvidenceChain';
+import type { EvidenceFiles } from './EvidenceFiles';
+
+/** When a checklist is closed, its whole event log becomes an evidence item in the case's chain. */
+export class WalkLogSealer {
+  constructor(
+    private readonly store: Store,
+    private readonly files: EvidenceFiles,
+    private readonly chain: EvidenceChain,
+    private readonly clock: Clock,
+  ) {}
+
+  async seal(sessionId: string, events: WalkEvent[], closedBy: string): Promise<void> {
+    const session = await this.store.sessions.get(sessionId);
+    const caseRecord = session && (await this.store.cases.get(session.caseId));
+    if (!caseRecord) return;
+    const bytes = Buffer.from(canonicalJson({ sessionId, events }), 'utf8');
+    const { sha256 } = await this.files.put(bytes, 'json');
+    await this.chain.append({
+      caseId: caseRecord.id,
+      caseNumber: caseRecord.caseNumber,
+      sessionId,
+      pointKey: null,
+      kind: 'walk_log',
+      sha256,
+      bytes: bytes.length,
+      mediaType: 'application/json',
+      file: `logs/${sha256}.json`,
+      parentSha256: null,
+      serverTime: this.clock.now(),
+      claimed: {},
+      checked: { events: events.length, lastEventAt: events.at(-1)?.at ?? null },
+      capturedBy: closedBy,
+    });
+  }
+}
