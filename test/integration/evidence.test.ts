@@ -1,0 +1,192 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import exifr from 'exifr';
+import sharp from 'sharp';
+import { verifyExport } from '../../server/evidence/verifyArchive';
+import { bombPng, testJpeg } from '../support/images';
+import { createCase, loginCookie, startTestServer, type CreatedCase, type RunningServer } from '../support/testServer';
+
+const ADDRESS = { text: '测试地址', lat: 39.92893, lon: 116.41642 };
+const SIGNBOARD = 'common.signboard_address'; // food template: photo within 50 m
+
+describe('evidence: stamping, chain, export and verify', () => {
+  let srv: RunningServer;
+  let cookie: string;
+  let c: CreatedCase;
+  let photo: Buffer;
+  let n = 0;
+  const upload = (body: Buffer, q: Record<string, string | number>) =>
+    fetch(`${srv.url}/j/${c.token}/photos?${new URLSearchParams(Object.entries({ point: SIGNBOARD, requestId: `req-${Date.now()}-${n++}`, ...q }).map(([k, v]) => [k, String(v)]))}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: new Uint8Array(body),
+    });
+  const evidenceFiles = () => {
+    const dir = path.join(srv.dataDir, 'evidence');
+    return fs.existsSync(dir) ? execFileSync('find', [dir, '-type', 'f']).toString().trim().split('\n').filter(Boolean) : [];
+  };
+
+  beforeAll(async () => {
+    srv = await startTestServer();
+    cookie = await loginCookie(srv.url);
+    c = await createCase(srv.url, cookie, ADDRESS);
+    photo = await testJpeg();
+  });
+  afterAll(() => srv.stop());
+
+  it('stamps a phone photo with server time and GPS, and judges the distance rule', async () => {
+    const res = await upload(photo, { lat: 39.92898, lon: 116.41642, accuracy: 5, fixTime: Date.now() - 2000, deviceTime: Date.now() });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    const items = await srv.server.store.evidence.listBySession(c.sessionId);
+    const original = items.find((i) => i.id === body.evidenceId)!;
+    const stamped = items.find((i) => i.id === body.stampedId)!;
+    expect(original.checked).toMatchObject({ distance: 'pass', limitM: 50 });
+    expect(stamped.parentSha256).toBe(original.sha256);
+    // The original is stored untouched, under its hash.
+    const origFile = path.join(srv.dataDir, 'evidence', original.sha256.slice(0, 2), `${original.sha256}.jpg`);
+    expect(fs.readFileSync(origFile).equals(photo)).toBe(true);
+    const stampedBytes = fs.readFileSync(path.join(srv.dataDir, 'evidence', stamped.sha256.slice(0, 2), `${stamped.sha256}.jpg`));
+    const gps = await exifr.gps(stampedBytes);
+    expect(gps.latitude).toBeCloseTo(39.92898, 5);
+    expect(gps.longitude).toBeCloseTo(116.41642, 5);
+    const tags = await exifr.parse(stampedBytes, { pick: ['DateTimeOriginal', 'ImageDescription'], reviveValues: false });
+    expect(tags.ImageDescription).toBe(`kanyan case=${c.caseId} point=${SIGNBOARD}`);
+    const t = new Date(original.serverTime + 8 * 3600_000).toISOString();
+    expect(tags.DateTimeOriginal).toBe(`${t.slice(0, 10).replace(/-/g, ':')} ${t.slice(11, 19)}`);
+    const meta = await sharp(stampedBytes).metadata();
+    expect([meta.width, meta.height]).toEqual([4000, 3000]);
+
+    const far = await upload(photo, { lat: 39.935, lon: 116.41642, accuracy: 10 });
+    expect(far.status).toBe(201);
+    expect((await srv.server.store.evidence.get((await far.json()).evidenceId))!.checked.distance).toBe('fail');
+    const unsure = await upload(photo, { lat: 39.92893 + 0.0004, lon: 116.41642, accuracy: 30 }); // ~44 m ± 30 m
+    expect((await srv.server.store.evidence.get((await unsure.json()).evidenceId))!.checked.distance).toBe('uncertain');
+  });
+
+  it('makes exactly one item when an upload is cut mid-way and retried', async () => {
+    const before = (await srv.server.store.evidence.listBySession(c.sessionId)).length;
+    const requestId = `retry-${Date.now()}`;
+    const qs = new URLSearchParams({ point: SIGNBOARD, requestId, lat: '39.92898', lon: '116.41642', accuracy: '5' });
+    // First attempt: the connection drops after half the bytes.
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${srv.url}/j/${c.token}/photos?${qs}`, { method: 'POST', headers: { 'Content-Length': photo.length, 'Content-Type': 'application/octet-stream' } });
+      req.on('error', () => resolve());
+      req.write(photo.subarray(0, photo.length / 2), () => setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 100));
+    });
+    const retry = await fetch(`${srv.url}/j/${c.token}/photos?${qs}`, { method: 'POST', body: new Uint8Array(photo) });
+    expect(retry.status).toBe(201);
+    const again = await fetch(`${srv.url}/j/${c.token}/photos?${qs}`, { method: 'POST', body: new Uint8Array(photo) });
+    expect(again.status).toBe(200);
+    expect((await again.json()).duplicate).toBe(true);
+    const after = await srv.server.store.evidence.listBySession(c.sessionId);
+    expect(after.length - before).toBe(2); // one original + its stamped derivative
+    expect(after.filter((e) => e.requestId === requestId)).toHaveLength(1);
+  });
+
+  it('rejects bad uploads cleanly and stores nothing', async () => {
+    const c2 = await createCase(srv.url, cookie, ADDRESS);
+    const filesBefore = evidenceFiles().length;
+    const post = (body: Buffer, extra: Record<string, string> = {}) =>
+      fetch(`${srv.url}/j/${c2.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: `bad-${n++}-${Date.now()}`, ...extra })}`, { method: 'POST', body: new Uint8Array(body) });
+    const notImage = await post(Buffer.from('this is not a photo, just text pretending'), { filename: 'shop.jpg' });
+    expect(notImage.status).toBe(400);
+    expect((await notImage.json()).error.message).toContain('不是 JPEG 或 PNG');
+    const huge = await post(Buffer.alloc(200 * 1024 * 1024, 0xff));
+    expect(huge.status).toBe(413);
+    const truncated = await post(photo.subarray(0, Math.floor(photo.length / 2)));
+    expect(truncated.status).toBe(400);
+    expect((await truncated.json()).error.message).toContain('损坏');
+    const bomb = await post(bombPng());
+    expect(bomb.status).toBe(400);
+    const traversal = await post(photo, { filename: '../../etc/passwd.jpg' });
+    expect(traversal.status).toBe(400);
+    expect((await traversal.json()).error.message).toContain('路径');
+    const unknownPoint = await post(photo, { point: 'no.such.point' });
+    expect(unknownPoint.status).toBe(400);
+    expect(await srv.server.store.evidence.listBySession(c2.sessionId)).toEqual([]);
+    expect(evidenceFiles().length).toBe(filesBefore);
+    expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
+  });
+
+  it('exports a case that verifies, and catches every kind of tampering', async () => {
+    const res = await fetch(`${srv.url}/api/cases/${c.caseId}/export`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-export-test-'));
+    const tar = path.join(work, 'case.tar');
+    fs.writeFileSync(tar, Buffer.from(await res.arrayBuffer()));
+    const out = execFileSync('node', ['--require', 'tsx/cjs', 'scripts/verify.ts', tar]).toString();
+    expect(out).toMatch(/^OK: \d+ record/);
+
+    const fresh = () => {
+      const dir = fs.mkdtempSync(path.join(work, 'x-'));
+      execFileSync('tar', ['-xf', tar, '-C', dir]);
+      return path.join(dir, fs.readdirSync(dir)[0]!);
+    };
+    const flipByte = (file: string, at: number) => {
+      const b = fs.readFileSync(file);
+      b[at] = b[at]! ^ 0x01;
+      fs.writeFileSync(file, b);
+    };
+    // A byte of an original photo.
+    let dir = fresh();
+    const orig = fs.readdirSync(path.join(dir, 'originals'))[0]!;
+    flipByte(path.join(dir, 'originals', orig), 5000);
+    expect(verifyExport(dir).problems.join('\n')).toMatch(/originals\/.*was changed/);
+    // A byte of a stamped derivative.
+    dir = fresh();
+    const der = fs.readdirSync(path.join(dir, 'derivatives'))[0]!;
+    flipByte(path.join(dir, 'derivatives', der), 3000);
+    expect(verifyExport(dir).problems.join('\n')).toMatch(/derivatives\/.*was changed/);
+    // A field inside a record (the distance verdict), keeping the file valid JSON.
+    dir = fresh();
+    let lines = fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').trim().split('\n');
+    lines[0] = lines[0]!.replace('"distance":"pass"', '"distance":"fail"');
+    fs.writeFileSync(path.join(dir, 'records.jsonl'), lines.join('\n'));
+    expect(verifyExport(dir).problems.join('\n')).toMatch(/record 1 .*altered/);
+    // Two records swapped.
+    dir = fresh();
+    lines = fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').trim().split('\n');
+    [lines[1], lines[2]] = [lines[2]!, lines[1]!];
+    fs.writeFileSync(path.join(dir, 'records.jsonl'), lines.join('\n'));
+    expect(verifyExport(dir).problems.join('\n')).toMatch(/chain broken/);
+    // A record dropped.
+    dir = fresh();
+    lines = fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').trim().split('\n');
+    lines.splice(2, 1);
+    fs.writeFileSync(path.join(dir, 'records.jsonl'), lines.join('\n'));
+    const dropped = verifyExport(dir).problems.join('\n');
+    expect(dropped).toMatch(/dropped/);
+    // The signature of one record.
+    dir = fresh();
+    lines = fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').trim().split('\n');
+    const e = JSON.parse(lines[3]!);
+    e.signature = Buffer.alloc(64, 7).toString('base64');
+    lines[3] = JSON.stringify(e);
+    fs.writeFileSync(path.join(dir, 'records.jsonl'), lines.join('\n'));
+    expect(verifyExport(dir).problems.join('\n')).toMatch(/record 4 .*signature does not verify/);
+
+    // A third party can check record 1 with standard tools only.
+    dir = fresh();
+    const first = JSON.parse(fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').split('\n')[0]!);
+    const sha = execFileSync('sha256sum', [path.join(dir, 'records/000001.json')]).toString().split(' ')[0];
+    expect(sha).toBe(first.hash);
+    const ok = execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', path.join(dir, 'public-key.pem'), '-rawin', '-in', path.join(dir, 'records/000001.json'), '-sigfile', path.join(dir, 'records/000001.sig')]).toString();
+    expect(ok).toContain('Signature Verified Successfully');
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('publishes the public key', async () => {
+    const pem = await (await fetch(`${srv.url}/.well-known/kanyan-evidence-key.pem`)).text();
+    expect(pem).toContain('BEGIN PUBLIC KEY');
+    const meta = await (await fetch(`${srv.url}/api/evidence-key`)).json();
+    expect(meta).toMatchObject({ alg: 'Ed25519', publicKeyPem: pem });
+    expect(meta.keyId).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
