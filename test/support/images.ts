@@ -3,7 +3,7 @@ import sharp from 'sharp';
 
 /** A photo-like JPEG (noise, so it compresses like a real one) of the given size. */
 export async function testJpeg(width = 4000, height = 3000): Promise<Buffer> {
-  const small = await sharp({ create: { width: 64, height: 48, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+  const small = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
   return sharp(small).resize(width, height, { kernel: 'nearest' }).jpeg({ quality: 90 }).toBuffer();
 }
 
