@@ -7,7 +7,9 @@ import { t, type MessageKey } from '../shared/i18n';
 import { MediaSession } from '../shared/MediaSession';
 import { RequestError, SignalingClient } from '../shared/SignalingClient';
 import { LocalCamera } from './LocalCamera';
+import { PhotoUploader } from './PhotoUploader';
 import { PositionReporter } from './PositionReporter';
+import { takePhoto } from './takePhoto';
 
 interface Boot {
   token: string;
@@ -182,6 +184,32 @@ async function applyRequest(req: CameraRequest, fromInspector: boolean): Promise
 
 socket.on('camera:request', (req) => void applyRequest(req, true));
 socket.on('walk:prompt', showPrompt);
+
+const uploader = new PhotoUploader(boot.token, {
+  progress: (p) => {
+    if (socket.connected && session) socket.emit('capture:progress', p, () => undefined);
+    if (p.state === 'retrying') toast(t('photo.retrying'), 'info', 2500);
+    if (p.state === 'failed') toast(p.message ?? t('photo.failed'), 'error', 6000);
+  },
+  busy: (uploading) => {
+    // A photo going up on a weak uplink must not freeze the live picture: give the video less room meanwhile.
+    void videoProducer?.setRtpEncodingParameters({ maxBitrate: uploading ? 250_000 : 1_200_000 }).catch(() => undefined);
+  },
+});
+(probe as unknown as { photos: () => number }).photos = () => uploader.pending;
+
+socket.on('capture:request', ({ pointKey }) => {
+  void (async () => {
+    if (!camera) return;
+    toast(t('photo.taking'));
+    try {
+      const blob = await takePhoto(camera.video);
+      uploader.add(pointKey, blob, positions.latest);
+    } catch {
+      toast(t('photo.failed'), 'error');
+    }
+  })();
+});
 socket.on('call:ended', ({ reason, message }) => {
   ended = true;
   session?.close();

@@ -1,3 +1,4 @@
+import type { CaptureProgress } from '../../server/protocol/signaling';
 import type { OutcomeKind, WalkPointView, WalkView } from '../../server/protocol/walk';
 import { h, toast } from '../shared/dom';
 import { permitLabel, t, type MessageKey } from '../shared/i18n';
@@ -21,6 +22,8 @@ export const outcomeLabel = (o: OutcomeKind) => t(`outcome.${o}` as MessageKey);
 export class ChecklistPanel {
   readonly root = h('section', { class: 'card checklist' });
   private view: WalkView | undefined;
+  /** Photo requests in flight: request id -> latest state reported by the phone or the server. */
+  private readonly captures = new Map<string, CaptureProgress>();
 
   constructor(
     private readonly signaling: SignalingClient,
@@ -45,6 +48,11 @@ export class ChecklistPanel {
       this.closeBox(view),
     ];
     this.root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+  }
+
+  onCaptureProgress(p: CaptureProgress): void {
+    this.captures.set(p.requestId, p);
+    if (this.view) this.render(this.view);
   }
 
   private send(event: 'walk:open' | 'walk:result' | 'walk:note' | 'walk:fact' | 'walk:sign' | 'walk:close', payload: unknown): Promise<void> {
@@ -95,8 +103,24 @@ export class ChecklistPanel {
       p.evidence.maxDistanceM ? `${t('walk.within')} ${p.evidence.maxDistanceM} m` : '',
       p.evidence.minVideoSeconds ? `${t('walk.video')} ≥ ${p.evidence.minVideoSeconds} s` : '',
     ].filter(Boolean);
-    const capture = h('button', { class: 'capture' }, t('walk.capture'));
+    const capture = h('button', { class: 'capture', title: t('capture.frameGrade') }, t('walk.capture'));
     capture.addEventListener('click', () => void this.capture(p.key, capture));
+    const askPhoto = h('button', { class: 'primary ask-photo' }, t('capture.ask'));
+    askPhoto.addEventListener('click', () => void this.signaling.request('capture:request', { pointKey: p.key }).catch((e: Error) => toast(e.message, 'error')));
+    const inFlight = [...this.captures.values()].filter((c) => c.pointKey === p.key && c.state !== 'received');
+    const strip = h(
+      'div',
+      { class: 'thumbs' },
+      ...p.photos.map((ph) =>
+        h(
+          'a',
+          { href: `/api/evidence/${ph.id}/stamped`, target: '_blank', class: `thumb distance-${ph.distance ?? 'none'}`, 'data-evidence-id': ph.id },
+          h('img', { src: `/api/evidence/${ph.id}/stamped?w=200`, alt: p.title, loading: 'lazy' }),
+          ph.distance && ph.distance !== 'pass' ? h('span', { class: 'verdict' }, t(`distance.${ph.distance}` as MessageKey)) : null,
+        ),
+      ),
+      ...inFlight.map((c) => h('span', { class: `capture-state state-${c.state}`, 'data-request-id': c.requestId }, `${t(`capture.state.${c.state}` as MessageKey)}${c.message ? `：${c.message}` : ''}`)),
+    );
     return h(
       'div',
       { class: 'current-point', 'data-key': p.key },
@@ -123,7 +147,8 @@ export class ChecklistPanel {
         ),
       ),
       note,
-      h('div', { class: 'row' }, capture, h('button', { class: 'next', onclick: () => this.step(1) }, t('walk.next'))),
+      strip,
+      h('div', { class: 'row' }, askPhoto, capture, h('button', { class: 'next', onclick: () => this.step(1) }, t('walk.next'))),
     );
   }
 

@@ -208,6 +208,7 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   });
   socket.on('applicant:presence', ({ state }) => setPresence(state));
   socket.on('walk:state', (view) => renderWalk(view));
+  socket.on('capture:progress', (p) => checklist.onCaptureProgress(p));
   socket.on('position', (p) => {
     position = p;
     renderPosition();

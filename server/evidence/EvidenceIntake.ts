@@ -12,7 +12,8 @@ import type { EvidenceChain } from './EvidenceChain';
 import type { EvidenceFiles } from './EvidenceFiles';
 import type { EvidenceItem } from './EvidenceItem';
 import { imageTypeOf } from './imageType';
-import { ImageRejected, stampPhoto } from './Stamper';
+import sharp from 'sharp';
+import { ImageRejected, MAX_INPUT_PIXELS, stampPhoto } from './Stamper';
 
 /** What the phone said about a photo: unverified, kept apart from what the server checks. */
 export interface PhotoClaim {
@@ -149,6 +150,19 @@ export class EvidenceIntake {
     const item = await this.store.evidence.get(id);
     if (!item) throw new NotFound('证据不存在', `evidence ${id} not found`);
     return item;
+  }
+
+  /** The stamped derivative of an original (or the item itself when it is one). */
+  async stampedOf(id: string): Promise<EvidenceItem> {
+    const item = await this.get(id);
+    if (item.grade === 'stamped') return item;
+    const d = await this.derivativeOf(item);
+    if (!d) throw new NotFound('证据副本不存在', `no stamped copy of ${id}`);
+    return d;
+  }
+
+  async thumbnail(item: EvidenceItem, width: number): Promise<Buffer> {
+    return sharp(this.fileOf(item), { limitInputPixels: MAX_INPUT_PIXELS }).resize({ width, withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
   }
 
   fileOf(item: EvidenceItem): string {

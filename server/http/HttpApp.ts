@@ -262,6 +262,18 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     });
   });
 
+  // The stamped copy of a photo, full size or as a thumbnail for the console's strip.
+  app.get('/api/evidence/:id/stamped', requireInspector, async (req, res) => {
+    const item = await deps.evidence.stampedOf(String(req.params.id));
+    const width = z.coerce.number().int().min(32).max(1600).optional().safeParse(req.query.w);
+    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    if (width.success && width.data) {
+      res.type('image/jpeg').send(await deps.evidence.thumbnail(item, width.data));
+      return;
+    }
+    res.type(item.mediaType).sendFile(deps.evidence.fileOf(item));
+  });
+
   app.get('/api/evidence/:id', requireInspector, async (req, res) => {
     const item = await deps.evidence.get(String(req.params.id));
     res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');

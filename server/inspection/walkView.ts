@@ -41,6 +41,7 @@ export function walkView(sessionId: string, walk: ChecklistWalk, templates: Insp
         answeredAt: a?.at,
         evidenceGap: walk.evidenceGap(p),
         evidenceCount: walk.evidence.get(p.key)?.length ?? 0,
+        photos: (walk.evidence.get(p.key) ?? []).filter((e) => e.kind === 'photo').map((e) => ({ id: e.evidenceId, distance: e.distance })),
         sources: p.sources.map((s) => ({ permitType: s.permitType, templateId: s.templateId, templateVersion: s.templateVersion, pointId: s.pointId, clause: s.clause })),
       };
     }),

@@ -36,6 +36,8 @@ export interface WalkPointView {
   answeredAt?: number;
   evidenceGap?: string;
   evidenceCount: number;
+  /** Attached photos: the original's evidence id, its distance verdict and grade. */
+  photos: Array<{ id: string; distance?: 'pass' | 'fail' | 'uncertain' }>;
   sources: Array<{ permitType: string; templateId: string; templateVersion: string; pointId: string; clause: string }>;
 }
 

@@ -1,0 +1,96 @@
+import type { CaptureProgress, PositionReport } from '../../server/protocol/signaling';
+
+interface PendingPhoto {
+  requestId: string;
+  pointKey: string;
+  blob: Blob;
+  fix?: PositionReport;
+  deviceTime: number;
+  attempts: number;
+}
+
+export interface UploaderHooks {
+  progress(p: CaptureProgress): void;
+  /** Called when the first photo starts going up and when the last one is confirmed. */
+  busy(uploading: boolean): void;
+}
+
+/**
+ * Keeps every photo until the server confirms it: uploads at once, and on a weak or lost
+ * connection retries in the background with back-off. Each photo has its own request id, so a
+ * retry of an upload the server already took in does not make a second evidence item.
+ */
+export class PhotoUploader {
+  private readonly queue: PendingPhoto[] = [];
+  private running = false;
+
+  constructor(
+    private readonly token: string,
+    private readonly hooks: UploaderHooks,
+  ) {}
+
+  add(pointKey: string, blob: Blob, fix: PositionReport | undefined): string {
+    const requestId = newRequestId();
+    this.queue.push({ requestId, pointKey, blob, fix, deviceTime: Date.now(), attempts: 0 });
+    void this.drain();
+    return requestId;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.hooks.busy(true);
+    try {
+      while (this.queue.length) {
+        const p = this.queue[0]!;
+        const outcome = await this.send(p);
+        if (outcome === 'retry') {
+          p.attempts++;
+          this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'retrying' });
+          await sleep(Math.min(15_000, 1000 * 2 ** Math.min(p.attempts - 1, 4)));
+          continue;
+        }
+        this.queue.shift();
+      }
+    } finally {
+      this.running = false;
+      this.hooks.busy(false);
+    }
+  }
+
+  private async send(p: PendingPhoto): Promise<'done' | 'retry'> {
+    this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'uploading' });
+    const q = new URLSearchParams({ point: p.pointKey, requestId: p.requestId, deviceTime: String(p.deviceTime) });
+    if (p.fix) {
+      q.set('lat', String(p.fix.lat));
+      q.set('lon', String(p.fix.lon));
+      q.set('accuracy', String(p.fix.accuracy));
+      q.set('fixTime', String(p.fix.fixTime));
+    }
+    try {
+      const res = await fetch(`/j/${encodeURIComponent(this.token)}/photos?${q}`, { method: 'POST', body: p.blob, headers: { 'Content-Type': p.blob.type || 'application/octet-stream' } });
+      if (res.ok) return 'done'; // the server reports "received" to the inspector itself
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+        const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+        this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'failed', message: body.error?.message?.slice(0, 300) });
+        return 'done';
+      }
+      return 'retry';
+    } catch {
+      return 'retry';
+    }
+  }
+}
+
+function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
