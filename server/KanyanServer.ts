@@ -20,6 +20,7 @@ import { CLIENT_DIST, createHttpApp } from './http/HttpApp';
 import { systemClock, type Clock } from './platform/clock';
 import type { Config } from './platform/config';
 import type { Logger } from './platform/logger';
+import { assertCjkFont } from './platform/fonts';
 import { RateLimiter } from './platform/RateLimiter';
 import { connectRedis } from './platform/redis';
 import { RedisProcess } from './platform/RedisProcess';
@@ -77,6 +78,7 @@ export class KanyanServer {
     };
     try {
       fs.mkdirSync(config.dataDir, { recursive: true });
+      log.info({ font: assertCjkFont() }, 'CJK font for evidence stamps');
       const clientDir = opts.clientDir ?? CLIENT_DIST;
       if (!fs.existsSync(path.join(clientDir, 'applicant.js'))) {
         throw new Error(`client bundle missing in ${clientDir}: run "npm run build:client" (npm start does it for you)`);

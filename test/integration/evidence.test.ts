@@ -182,6 +182,20 @@ describe('evidence: stamping, chain, export and verify', () => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
+  it('flags a gallery photo whose own EXIF time or place disagrees with the server', async () => {
+    const old = await sharp(photo)
+      .withExif({ IFD2: { DateTimeOriginal: '2024:01:02 10:00:00', OffsetTimeOriginal: '+08:00' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '31/1 14/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '121/1 28/1 0/1' } })
+      .jpeg()
+      .toBuffer();
+    const res = await upload(old, { source: 'gallery', lat: 39.92898, lon: 116.41642, accuracy: 5 });
+    expect(res.status).toBe(201);
+    const item = (await srv.server.store.evidence.get((await res.json()).evidenceId))!;
+    expect(item.checked).toMatchObject({ flags: ['exif_time_mismatch', 'exif_gps_mismatch'] });
+    expect((item.claimed as { exif: { gps: { lat: number } } }).exif.gps.lat).toBeCloseTo(31.2333, 3);
+    const fresh = await upload(photo, { source: 'gallery', lat: 39.92898, lon: 116.41642, accuracy: 5 });
+    expect((await srv.server.store.evidence.get((await fresh.json()).evidenceId))!.checked).toMatchObject({ flags: ['exif_time_missing', 'exif_gps_missing'] });
+  });
+
   it('publishes the public key', async () => {
     const pem = await (await fetch(`${srv.url}/.well-known/kanyan-evidence-key.pem`)).text();
     expect(pem).toContain('BEGIN PUBLIC KEY');
