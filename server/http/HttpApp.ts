@@ -238,10 +238,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       requestId: q.data.requestId,
       claim: { lat: q.data.lat, lon: q.data.lon, accuracyM: q.data.accuracy, fixTime: q.data.fixTime, deviceTime: q.data.deviceTime },
     });
-    if (!result.duplicate) {
-      await publish(session.id);
-      deps.calls.get(session.id)?.captureProgress({ requestId: q.data.requestId, pointKey: q.data.point, state: 'received', evidenceId: result.stamped.id });
-    }
+    if (!result.duplicate) await publish(session.id);
+    // Also on a duplicate: the phone may have reported "retrying" after the first copy arrived.
+    deps.calls.get(session.id)?.captureProgress({ requestId: q.data.requestId, pointKey: q.data.point, state: 'received', evidenceId: result.stamped.id });
     res.status(result.duplicate ? 200 : 201).json({ requestId: q.data.requestId, evidenceId: result.original.id, stampedId: result.stamped.id, duplicate: result.duplicate });
   });
 

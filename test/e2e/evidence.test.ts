@@ -89,4 +89,53 @@ describe('full-resolution photo evidence in Chromium', () => {
     await shoot(FAR, 'fail');
     await inspectorCtx.close();
   });
+
+  it('keeps the photo and retries when the first upload is cut after the server took it: exactly one item', async () => {
+    const cookie = await loginCookie(srv.url);
+    const created = (await (
+      await fetch(`${srv.url}/api/cases`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', cookie },
+        body: JSON.stringify({ businessName: '李记超市', permitTypes: ['food_business'], address: REGISTERED }),
+      })
+    ).json()) as { session: { id: string }; joinUrl: string };
+    const sessionId = created.session.id;
+    const inspectorCtx = await desktopContext(browser, srv.url);
+    const [name, value] = cookie.split('=');
+    await inspectorCtx.addCookies([{ name: name!, value: value!, url: srv.url }]);
+    const inspector = await inspectorCtx.newPage();
+    await inspector.goto(`/inspector#/session/${sessionId}`);
+    const ctx = await phoneContext(browser, srv.url, NEAR);
+    const phone = await ctx.newPage();
+    let attempts = 0;
+    await phone.route('**/photos?**', async (route) => {
+      attempts++;
+      if (attempts === 1) {
+        // The server receives and stores the photo, but the answer never reaches the phone.
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else {
+        await route.continue();
+      }
+    });
+    await phone.goto(created.joinUrl);
+    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
+    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
+    await inspector.click(`.point-list li[data-key="${POINT}"] button`);
+    await inspector.waitForSelector(`.current-point[data-key="${POINT}"]`);
+    await inspector.click('.current-point .ask-photo');
+    // The console shows the retry while the phone resends.
+    await inspector.waitForSelector('.capture-state.state-retrying', { timeout: 15_000 });
+    await phone.waitForFunction(() => (window as unknown as { __kanyan: { photos(): number } }).__kanyan.photos() === 0, undefined, { timeout: 20_000 });
+    expect(attempts).toBe(2);
+    // The console no longer shows the photo as pending once the retry is confirmed.
+    await inspector.waitForSelector('.capture-state', { state: 'detached', timeout: 10_000 });
+    const items = await srv.server.store.evidence.listBySession(sessionId);
+    expect(items.filter((i) => i.grade === 'original')).toHaveLength(1);
+    expect(items.filter((i) => i.grade === 'stamped')).toHaveLength(1);
+    const walk = (await walkOf(inspector))!;
+    expect(walk.points.find((p) => p.key === POINT)!.photos).toHaveLength(1);
+    await ctx.close();
+    await inspectorCtx.close();
+  });
 });
