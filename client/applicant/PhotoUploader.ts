@@ -1,4 +1,5 @@
 import type { CaptureProgress, PositionReport } from '../../server/protocol/signaling';
+import { PhotoStore } from './PhotoStore';
 
 interface PendingPhoto {
   requestId: string;
@@ -23,16 +24,25 @@ export interface UploaderHooks {
 export class PhotoUploader {
   private readonly queue: PendingPhoto[] = [];
   private running = false;
+  private readonly saved: PhotoStore;
 
   constructor(
     private readonly token: string,
     private readonly hooks: UploaderHooks,
-  ) {}
+  ) {
+    this.saved = new PhotoStore(token);
+    // Photos left over from an earlier visit of this link (reload, crash) go up first.
+    void this.saved.all().then((rows) => {
+      for (const r of rows) if (!this.queue.some((q) => q.requestId === r.requestId)) this.queue.push({ ...r, attempts: 0 });
+      if (rows.length) void this.drain();
+    });
+  }
 
   add(pointKey: string, blob: Blob, fix: PositionReport | undefined): string {
     const requestId = newRequestId();
-    this.queue.push({ requestId, pointKey, blob, fix, deviceTime: Date.now(), attempts: 0 });
-    void this.drain();
+    const photo = { requestId, pointKey, blob, fix, deviceTime: Date.now() };
+    this.queue.push({ ...photo, attempts: 0 });
+    void this.saved.put(photo).finally(() => void this.drain());
     return requestId;
   }
 
@@ -55,6 +65,7 @@ export class PhotoUploader {
           continue;
         }
         this.queue.shift();
+        await this.saved.delete(p.requestId);
       }
     } finally {
       this.running = false;

@@ -138,4 +138,41 @@ describe('full-resolution photo evidence in Chromium', () => {
     await ctx.close();
     await inspectorCtx.close();
   });
+
+  it('keeps a photo that could not be sent across a reload of the phone page, and sends it after', async () => {
+    const cookie = await loginCookie(srv.url);
+    const created = (await (
+      await fetch(`${srv.url}/api/cases`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', cookie },
+        body: JSON.stringify({ businessName: '赵记药房', permitTypes: ['food_business'], address: REGISTERED }),
+      })
+    ).json()) as { session: { id: string }; joinUrl: string };
+    const inspectorCtx = await desktopContext(browser, srv.url);
+    const [name, value] = cookie.split('=');
+    await inspectorCtx.addCookies([{ name: name!, value: value!, url: srv.url }]);
+    const inspector = await inspectorCtx.newPage();
+    await inspector.goto(`/inspector#/session/${created.session.id}`);
+    const ctx = await phoneContext(browser, srv.url, NEAR);
+    const phone = await ctx.newPage();
+    await phone.route('**/photos?**', (route) => route.abort('internetdisconnected'));
+    await phone.goto(created.joinUrl);
+    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
+    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
+    await inspector.click(`.point-list li[data-key="${POINT}"] button`);
+    await inspector.click('.current-point .ask-photo');
+    await inspector.waitForSelector('.capture-state.state-retrying', { timeout: 15_000 });
+    // The phone page is reloaded while the photo is still waiting; uploads work again afterwards.
+    await phone.unroute('**/photos?**');
+    await phone.reload();
+    await inspector.waitForFunction(
+      (k) => ((window as unknown as { __kanyanCall: { walk?: WalkView } }).__kanyanCall.walk?.points.find((p) => p.key === k)?.photos.length ?? 0) === 1,
+      POINT,
+      { timeout: 30_000 },
+    );
+    const items = await srv.server.store.evidence.listBySession(created.session.id);
+    expect(items.filter((i) => i.grade === 'original')).toHaveLength(1);
+    await ctx.close();
+    await inspectorCtx.close();
+  });
 });
