@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import { Invalid } from '../../platform/errors';
+import type { HttpContext, Locals } from '../HttpContext';
+
+/** Photo and frame uploads, stamped copies and thumbnails, the public key, and case exports. */
+export function evidenceRoutes({ deps, requireInspector }: HttpContext): express.Router {
+  const r = express.Router();
+  const publish = async (sessionId: string) => {
+    deps.calls.get(sessionId)?.publishWalk(await deps.walks.view(sessionId), await deps.walks.prompt(sessionId));
+  };
+  const pointParam = (v: unknown) => {
+    const r = z.string().min(1).max(200).safeParse(v);
+    if (!r.success) throw new Invalid('请指定检查项', 'missing point');
+    return r.data;
+  };
+  const imageBody = (req: Request): Buffer => {
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new Invalid('没有收到图片', 'empty body');
+    return req.body;
+  };
+
+  // Frames grabbed from the live video by the inspector (lower-grade evidence than a phone photo).
+  r.post(
+    '/api/sessions/:id/evidence/frame',
+    requireInspector,
+    express.raw({ type: () => true, limit: MAX_FRAME_BYTES }),
+    async (req, res: Response<unknown, Locals>) => {
+      const point = pointParam(req.query.point);
+      const bytes = imageBody(req);
+      const { session, caseRecord } = await deps.cases.session(String(req.params.id));
+      const fix = await deps.cases.latestFix(session.id);
+      const result = await deps.evidence.accept({
+        caseRecord,
+        sessionId: session.id,
+        pointKey: point,
+        bytes,
+        capturedBy: res.locals.inspector.username,
+        source: 'frame',
+        claim: fix ? { lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, fixTime: fix.fixTime } : {},
+      });
+      await publish(session.id);
+      res.status(201).json({ evidence: result.original, stamped: result.stamped });
+    },
+  );
+
+  // Full-resolution photos from the phone, authorised by its join link; `requestId` makes retries safe.
+  r.post('/j/:token/photos', express.raw({ type: () => true, limit: MAX_PHOTO_BYTES }), async (req, res) => {
+    const { session, caseRecord } = await deps.joinLinks.verify(String(req.params.token));
+    const q = PhotoUploadQuery.safeParse(req.query);
+    if (!q.success) throw new Invalid(`照片参数无效：${q.error.issues.map((i) => i.path.join('.')).join('、')}`, 'bad photo query');
+    if (q.data.filename && /[\\/]|\.\./.test(q.data.filename)) throw new Invalid('文件名不能包含路径', 'path in file name');
+    const bytes = imageBody(req);
+    const result = await deps.evidence.accept({
+      caseRecord,
+      sessionId: session.id,
+      pointKey: q.data.point,
+      bytes,
+      capturedBy: 'applicant',
+      source: q.data.source,
+      requestId: q.data.requestId,
+      claim: { lat: q.data.lat, lon: q.data.lon, accuracyM: q.data.accuracy, fixTime: q.data.fixTime, deviceTime: q.data.deviceTime },
+    });
+    if (!result.duplicate) await publish(session.id);
+    // Also on a duplicate: the phone may have reported "retrying" after the first copy arrived.
+    deps.calls.get(session.id)?.captureProgress({ requestId: q.data.requestId, pointKey: q.data.point, state: 'received', evidenceId: result.stamped.id });
+    res.status(result.duplicate ? 200 : 201).json({ requestId: q.data.requestId, evidenceId: result.original.id, stampedId: result.stamped.id, duplicate: result.duplicate });
+  });
+
+  r.get('/.well-known/kanyan-evidence-key.pem', (_req, res) => {
+    res.type('application/x-pem-file').send(deps.signer.publicKeyPem);
+  });
+  r.get('/api/evidence-key', (_req, res) => {
+    res.json({ alg: 'Ed25519', keyId: deps.signer.keyId, publicKeyPem: deps.signer.publicKeyPem });
+  });
+
+  r.get('/api/cases/:id/export', requireInspector, async (req, res) => {
+    const caseRecord = await deps.cases.get(String(req.params.id));
+    const archive = await deps.exporter.export(caseRecord);
+    res.setHeader('Content-Disposition', `attachment; filename="${caseRecord.caseNumber}-evidence.tar"`);
+    res.type('application/x-tar').sendFile(archive, (err) => {
+      void fs.promises.rm(path.dirname(archive), { recursive: true, force: true });
+      if (err && !res.headersSent) res.status(500).end();
+    });
+  });
+
+  // The stamped copy of a photo, full size or as a thumbnail for the console's strip.
+  r.get('/api/evidence/:id/stamped', requireInspector, async (req, res) => {
+    const item = await deps.evidence.stampedOf(String(req.params.id));
+    const width = z.coerce.number().int().min(32).max(1600).optional().safeParse(req.query.w);
+    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    if (width.success && width.data) {
+      res.type('image/jpeg').send(await deps.evidence.thumbnail(item, width.data));
+      return;
+    }
+    res.type(item.mediaType).sendFile(deps.evidence.fileOf(item));
+  });
+
+  r.get('/api/evidence/:id', requireInspector, async (req, res) => {
+    const item = await deps.evidence.get(String(req.params.id));
+    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    res.type(item.mediaType).sendFile(deps.evidence.fileOf(item));
+  });
+  return r;
+}
+
+const MAX_PHOTO_BYTES = '25mb';
+const MAX_FRAME_BYTES = '8mb';
+
+const PhotoUploadQuery = z.object({
+  point: z.string().min(1).max(200),
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  source: z.enum(['photo', 'gallery']).default('photo'),
+  lat: z.coerce.number().min(-90).max(90).optional(),
+  lon: z.coerce.number().min(-180).max(180).optional(),
+  accuracy: z.coerce.number().min(0).max(100_000).optional(),
+  fixTime: z.coerce.number().int().positive().optional(),
+  deviceTime: z.coerce.number().int().positive().optional(),
+  filename: z.string().max(255).optional(),
+});

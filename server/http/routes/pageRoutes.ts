@@ -1,0 +1,38 @@
+import express from 'express';
+import { AppError } from '../../platform/errors';
+import { PERMIT_TYPES } from '../../protocol/cases';
+import { renderLinkError, renderShell } from '../pages';
+import type { HttpContext } from '../HttpContext';
+
+/** The console shell, and the phone page behind each join link (a clear Chinese page for bad links). */
+export function pageRoutes({ deps }: HttpContext): express.Router {
+  const r = express.Router();
+  r.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  r.get('/', (_req, res) => res.redirect('/inspector'));
+
+  r.get('/inspector', (_req, res) => {
+    res.type('html').send(renderShell({ title: '勘验 · 审批人员工作台', script: 'inspector', boot: { rtpCapabilities: deps.routerRtpCapabilities, permitTypes: PERMIT_TYPES } }));
+  });
+
+  r.get('/j/:token', async (req, res) => {
+    try {
+      await deps.linkLimiter.hit(req.ip ?? 'unknown');
+      const { caseRecord } = await deps.joinLinks.verify(req.params.token);
+      res.setHeader('Cache-Control', 'no-store');
+      res.type('html').send(
+        renderShell({
+          title: '视频勘验',
+          script: 'applicant',
+          earlyScript: 'applicant-early',
+          boot: { token: req.params.token, businessName: caseRecord.businessName, caseNumber: caseRecord.caseNumber, rtpCapabilities: deps.routerRtpCapabilities },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      res.status(err.status).type('html').send(renderLinkError(err.userMessage));
+    }
+  });
+  return r;
+}
