@@ -68,7 +68,7 @@ ${lines
   if (info.position) exif.IFD3 = gpsIfd(info.position.lat, info.position.lon);
 
   try {
-    const jpeg = await sharp(original, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' })
+    const jpeg = await sharp(original, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated', sequentialRead: true })
       .rotate()
       .composite([{ input: Buffer.from(svg), gravity: 'south' }])
       .withExif(exif)
