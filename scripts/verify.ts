@@ -27,6 +27,9 @@ function main(): number {
       return 1;
     }
     process.stdout.write(`OK: ${report.records} record(s); every hash, link and signature verified\n`);
+    const keys = [...report.signedBy].map(([id, n]) => `${id} (${n} record${n === 1 ? '' : 's'})`).join(', ');
+    // The export carries its own keys, so trust rests on the key ids matching the office's published ones.
+    process.stdout.write(`signed with key(s): ${keys || 'none'}; compare with the office's /.well-known/kanyan-evidence-keys.json\n`);
     return 0;
   } finally {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

@@ -101,7 +101,7 @@ export class KanyanServer {
       const auth = new InspectorAuth(store, clock);
       const seeded = await auth.seed(config.seedInspector.username, config.seedInspector.password);
       if (seeded.generatedPassword) writeSecretNote(config.dataDir, INITIAL_PASSWORD_FILE, seeded.generatedPassword);
-      const signer = EvidenceSigner.loadOrCreate(config.dataDir);
+      const signer = EvidenceSigner.loadOrCreate(config.dataDir, clock.now());
       const chain = new EvidenceChain(store, signer);
       const evidenceFiles = new EvidenceFiles(path.join(config.dataDir, 'evidence'));
       const sealer = new WalkLogSealer(store, evidenceFiles, chain, clock);

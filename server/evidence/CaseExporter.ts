@@ -16,7 +16,7 @@ const run = promisify(execFile);
 /**
  * One archive per case: originals, stamped derivatives, the signed records (as one JSON Lines file
  * and one canonical file + signature per record, for checking with sha256sum and openssl), the
- * checklist event logs, and the public key.
+ * checklist event logs, and the public keys that signed them.
  */
 export class CaseExporter {
   constructor(
@@ -48,8 +48,12 @@ export class CaseExporter {
       const events = await this.store.walks.events(s.id);
       if (events.length) await fs.promises.writeFile(path.join(root, 'walks', `${s.id}.json`), JSON.stringify({ sessionId: s.id, view: await this.walks.view(s.id), events }, null, 2));
     }
-    await fs.promises.writeFile(path.join(root, 'public-key.pem'), this.signer.publicKeyPem);
-    await fs.promises.writeFile(path.join(root, 'key.json'), JSON.stringify({ alg: 'Ed25519', keyId: this.signer.keyId }, null, 2));
+    // Every key that signed one of the case's records, retired ones included, plus the active one.
+    const keyIds = new Set([...records.map((r) => r.record.keyId), this.signer.keyId]);
+    const keys = this.signer.publishedKeys().filter((k) => keyIds.has(k.keyId));
+    await fs.promises.mkdir(path.join(root, 'keys'));
+    for (const k of keys) await fs.promises.writeFile(path.join(root, 'keys', `${k.keyId}.pem`), k.publicKeyPem);
+    await fs.promises.writeFile(path.join(root, 'keys.json'), JSON.stringify(keys.map(({ publicKeyPem: _pem, ...meta }) => meta), null, 2));
     await fs.promises.writeFile(path.join(root, 'README.txt'), readme(caseRecord));
     const archive = path.join(tmp, `${caseRecord.caseNumber}.tar`);
     await run('tar', ['-cf', archive, '-C', tmp, caseRecord.caseNumber]);
@@ -68,12 +72,14 @@ originals/          photos exactly as received, named by their SHA-256
 logs/               each closed checklist's event log, as sealed into the chain
 derivatives/        stamped copies, naming their original in "parentSha256"
 walks/              the checklist of each session with every change and its server time
-public-key.pem      the server's public key (key id in key.json)
+keys/<keyId>.pem    the public key of every key that signed a record here ("keyId" in each record);
+                    keys.json says when each was active. Compare the key ids with the ones the
+                    office publishes at /.well-known/kanyan-evidence-keys.json
 
 Check everything:       npm run verify -- ${c.caseNumber}.tar
-Check one record by hand (record 1):
+Check one record by hand (record 1; <keyId> is its "keyId"):
   sha256sum records/000001.json            # equals "hash" of line 1 of records.jsonl
-  openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in records/000001.json -sigfile records/000001.sig
+  openssl pkeyutl -verify -pubin -inkey keys/<keyId>.pem -rawin -in records/000001.json -sigfile records/000001.sig
   sha256sum originals/<sha256>.jpg         # equals "sha256" inside records/000001.json
 `;
 }

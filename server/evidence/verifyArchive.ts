@@ -8,6 +8,8 @@ import { keyIdOf } from './EvidenceSigner';
 export interface VerifyReport {
   records: number;
   problems: string[];
+  /** Key id → number of records whose signature it verified. */
+  signedBy: Map<string, number>;
 }
 
 /**
@@ -17,8 +19,8 @@ export interface VerifyReport {
  */
 export function verifyExport(dir: string): VerifyReport {
   const problems: string[] = [];
-  const publicKey = crypto.createPublicKey(fs.readFileSync(path.join(dir, 'public-key.pem')));
-  const keyId = keyIdOf(publicKey);
+  const keys = loadKeys(dir, problems);
+  const signedBy = new Map<string, number>();
   const lines = fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
   let prevHash: string | null = null;
   const seenSha = new Set<string>();
@@ -37,8 +39,10 @@ export function verifyExport(dir: string): VerifyReport {
     const canonical = Buffer.from(canonicalJson(r), 'utf8');
     const hash = crypto.createHash('sha256').update(canonical).digest('hex');
     if (hash !== entry.hash) problems.push(`${label}: content does not match its hash (record altered)`);
-    if (!crypto.verify(null, canonical, publicKey, Buffer.from(entry.signature, 'base64'))) problems.push(`${label}: signature does not verify with public-key.pem`);
-    if (r.keyId !== keyId) problems.push(`${label}: signed with key ${r.keyId}, export carries key ${keyId}`);
+    const key = keys.get(String(r.keyId));
+    if (!key) problems.push(`${label}: signed with key ${r.keyId}, which the export does not carry (keys/${r.keyId}.pem)`);
+    else if (!crypto.verify(null, canonical, key, Buffer.from(entry.signature, 'base64'))) problems.push(`${label}: signature does not verify with keys/${r.keyId}.pem`);
+    else signedBy.set(r.keyId, (signedBy.get(r.keyId) ?? 0) + 1);
     if (r.seq !== i + 1) problems.push(`${label}: expected sequence number ${i + 1} (a record was dropped or reordered)`);
     if (r.prevHash !== prevHash) problems.push(`${label}: does not link to the record before it (chain broken: dropped, inserted or reordered)`);
     prevHash = entry.hash;
@@ -64,5 +68,28 @@ export function verifyExport(dir: string): VerifyReport {
     if (!fs.existsSync(folder)) continue;
     for (const f of fs.readdirSync(folder)) if (!referenced.has(path.join(d, f))) problems.push(`${d}/${f}: file not covered by any record`);
   }
-  return { records: lines.length, problems };
+  return { records: lines.length, problems, signedBy };
+}
+
+/** Public keys by the id computed from their bytes: a file's name is not trusted. */
+function loadKeys(dir: string, problems: string[]): Map<string, crypto.KeyObject> {
+  const keys = new Map<string, crypto.KeyObject>();
+  const folder = path.join(dir, 'keys');
+  if (!fs.existsSync(folder)) {
+    problems.push('keys/: missing (the export carries no public key)');
+    return keys;
+  }
+  for (const f of fs.readdirSync(folder).filter((n) => n.endsWith('.pem'))) {
+    let key: crypto.KeyObject;
+    try {
+      key = crypto.createPublicKey(fs.readFileSync(path.join(folder, f)));
+    } catch {
+      problems.push(`keys/${f}: not a readable public key`);
+      continue;
+    }
+    const id = keyIdOf(key);
+    if (`${id}.pem` !== f) problems.push(`keys/${f}: holds key ${id}, not the key its name says`);
+    else keys.set(id, key);
+  }
+  return keys;
 }

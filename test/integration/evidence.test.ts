@@ -177,7 +177,7 @@ describe('evidence: stamping, chain, export and verify', () => {
     const first = JSON.parse(fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').split('\n')[0]!);
     const sha = execFileSync('sha256sum', [path.join(dir, 'records/000001.json')]).toString().split(' ')[0];
     expect(sha).toBe(first.hash);
-    const ok = execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', path.join(dir, 'public-key.pem'), '-rawin', '-in', path.join(dir, 'records/000001.json'), '-sigfile', path.join(dir, 'records/000001.sig')]).toString();
+    const ok = execFileSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', path.join(dir, 'keys', `${first.record.keyId}.pem`), '-rawin', '-in', path.join(dir, 'records/000001.json'), '-sigfile', path.join(dir, 'records/000001.sig')]).toString();
     expect(ok).toContain('Signature Verified Successfully');
     fs.rmSync(work, { recursive: true, force: true });
   });
@@ -202,5 +202,59 @@ describe('evidence: stamping, chain, export and verify', () => {
     const meta = await (await fetch(`${srv.url}/api/evidence-key`)).json();
     expect(meta).toMatchObject({ alg: 'Ed25519', publicKeyPem: pem });
     expect(meta.keyId).toMatch(/^[0-9a-f]{16}$/);
+    const all = await (await fetch(`${srv.url}/.well-known/kanyan-evidence-keys.json`)).json();
+    expect(all).toEqual({ active: meta.keyId, keys: [expect.objectContaining({ keyId: meta.keyId, publicKeyPem: pem, retiredAt: null })] });
+  });
+});
+
+describe('evidence: key rotation across a restart', () => {
+  it('keeps records signed by a retired key verifiable, destroys its private half, and catches a swapped key', async () => {
+    const first = await startTestServer();
+    const dataDir = first.dataDir;
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-rotate-test-'));
+    try {
+      let cookie = await loginCookie(first.url);
+      const c = await createCase(first.url, cookie, ADDRESS);
+      const photo = await testJpeg(1600, 1200);
+      const send = (url: string, id: string) =>
+        fetch(`${url}/j/${c.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: id, lat: '39.92898', lon: '116.41642', accuracy: '5' })}`, { method: 'POST', body: new Uint8Array(photo) });
+      expect((await send(first.url, 'before-rotation')).status).toBe(201);
+      const oldKey = (await (await fetch(`${first.url}/api/evidence-key`)).json()).keyId as string;
+      await first.stop({ keepData: true });
+
+      const out = execFileSync('node', ['--require', 'tsx/cjs', 'scripts/rotate-key.ts'], { env: { ...process.env, DATA_DIR: dataDir } }).toString();
+      expect(out).toContain(`retired evidence key ${oldKey}`);
+      const leftover = execFileSync('grep', ['-rl', 'PRIVATE KEY', path.join(dataDir, 'keys')]).toString().trim().split('\n');
+      expect(leftover).toHaveLength(1); // only the new active key
+
+      const second = await startTestServer({}, { dataDir });
+      try {
+        cookie = await loginCookie(second.url);
+        expect((await send(second.url, 'after-rotation')).status).toBe(201);
+        const published = await (await fetch(`${second.url}/.well-known/kanyan-evidence-keys.json`)).json();
+        expect(published.active).not.toBe(oldKey);
+        expect(published.keys).toHaveLength(2);
+        expect(published.keys.find((k: { keyId: string }) => k.keyId === oldKey).retiredAt).toEqual(expect.any(Number));
+
+        const tar = path.join(work, 'case.tar');
+        fs.writeFileSync(tar, Buffer.from(await (await fetch(`${second.url}/api/cases/${c.caseId}/export`, { headers: { cookie } })).arrayBuffer()));
+        const verified = execFileSync('node', ['--require', 'tsx/cjs', 'scripts/verify.ts', tar]).toString();
+        expect(verified).toMatch(/^OK: 4 record/); // two originals, two stamped copies
+        expect(verified).toContain(`${oldKey} (2 records)`);
+        expect(verified).toContain(`${published.active} (2 records)`);
+
+        // Replacing the retired key with the new one under the old name is caught.
+        execFileSync('tar', ['-xf', tar, '-C', work]);
+        const dir = path.join(work, fs.readdirSync(work).find((f) => f !== 'case.tar')!);
+        fs.copyFileSync(path.join(dir, 'keys', `${published.active}.pem`), path.join(dir, 'keys', `${oldKey}.pem`));
+        const problems = verifyExport(dir).problems.join('\n');
+        expect(problems).toContain(`keys/${oldKey}.pem: holds key ${published.active}`);
+        expect(problems).toMatch(new RegExp(`record 1 .*signed with key ${oldKey}, which the export does not carry`));
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });

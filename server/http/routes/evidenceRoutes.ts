@@ -74,6 +74,10 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
   r.get('/api/evidence-key', (_req, res) => {
     res.json({ alg: 'Ed25519', keyId: deps.signer.keyId, publicKeyPem: deps.signer.publicKeyPem });
   });
+  // Retired keys stay listed: records they signed must remain checkable after a rotation.
+  r.get('/.well-known/kanyan-evidence-keys.json', (_req, res) => {
+    res.json({ active: deps.signer.keyId, keys: deps.signer.publishedKeys() });
+  });
 
   r.get('/api/cases/:id/export', requireInspector, async (req, res) => {
     const caseRecord = await deps.cases.get(String(req.params.id));
