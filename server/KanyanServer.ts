@@ -117,7 +117,7 @@ export class KanyanServer {
       teardown.push(() => calls.endAll('server_shutdown'));
 
       const tls = loadTls(config, log);
-      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock);
+      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
       const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks);
       const app = createHttpApp({
         walks,
@@ -135,6 +135,7 @@ export class KanyanServer {
         publicUrl: config.publicUrl,
         lanHost: lanAddresses()[0],
         secureCookies: !!tls,
+        galleryUploads: config.gallery.allowed,
         log,
       });
       const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);

@@ -8,6 +8,8 @@ export interface StoredPhoto {
   blob: Blob;
   fix?: { lat: number; lon: number; accuracy: number; fixTime: number };
   deviceTime: number;
+  /** 'gallery': an existing photo the business picked (offices that allow it); otherwise taken now. */
+  source?: 'photo' | 'gallery';
 }
 
 const DB = 'kanyan-photos';

@@ -7,6 +7,7 @@ interface PendingPhoto {
   blob: Blob;
   fix?: PositionReport;
   deviceTime: number;
+  source?: 'photo' | 'gallery';
   attempts: number;
 }
 
@@ -38,9 +39,9 @@ export class PhotoUploader {
     });
   }
 
-  add(pointKey: string, blob: Blob, fix: PositionReport | undefined): string {
+  add(pointKey: string, blob: Blob, fix: PositionReport | undefined, source: 'photo' | 'gallery' = 'photo'): string {
     const requestId = newRequestId();
-    const photo = { requestId, pointKey, blob, fix, deviceTime: Date.now() };
+    const photo = { requestId, pointKey, blob, fix, deviceTime: Date.now(), source };
     this.queue.push({ ...photo, attempts: 0 });
     void this.saved.put(photo).finally(() => void this.drain());
     return requestId;
@@ -75,7 +76,7 @@ export class PhotoUploader {
 
   private async send(p: PendingPhoto): Promise<'done' | 'retry'> {
     this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'uploading' });
-    const q = new URLSearchParams({ point: p.pointKey, requestId: p.requestId, deviceTime: String(p.deviceTime) });
+    const q = new URLSearchParams({ point: p.pointKey, requestId: p.requestId, deviceTime: String(p.deviceTime), source: p.source ?? 'photo' });
     if (p.fix) {
       q.set('lat', String(p.fix.lat));
       q.set('lon', String(p.fix.lon));

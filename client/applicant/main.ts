@@ -16,6 +16,8 @@ interface Boot {
   businessName: string;
   caseNumber: string;
   rtpCapabilities: unknown;
+  /** The office accepts existing photos from the phone's gallery. */
+  galleryUploads: boolean;
 }
 
 type PageState = 'connecting' | 'live' | 'reconnecting' | 'ended';
@@ -63,6 +65,26 @@ function showPrompt(p: ApplicantPrompt | null): void {
   if (!p) return;
   promptBox.dataset.index = String(p.index);
   promptBox.replaceChildren(h('p', { class: 'step' }, t('prompt.step').replace('{i}', String(p.index)).replace('{n}', String(p.total)) + ` · ${p.title}`), h('p', { class: 'prompt-text' }, p.prompt));
+  if (boot.galleryUploads) promptBox.append(galleryPicker(p.pointKey));
+}
+
+const MAX_GALLERY_BYTES = 25 * 1024 * 1024;
+
+/** Offices that allow it let the business send an existing photo for the current point. */
+function galleryPicker(pointKey: string): HTMLElement {
+  const input = h('input', { type: 'file', accept: 'image/jpeg,image/png', class: 'gallery-input', hidden: true }) as HTMLInputElement;
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    if (!/^image\/(jpeg|png)$/.test(file.type)) return toast(t('gallery.type'), 'error', 5000);
+    if (file.size > MAX_GALLERY_BYTES) return toast(t('gallery.size'), 'error', 5000);
+    uploader.add(pointKey, file, positions.latest, 'gallery');
+    toast(t('gallery.sending'));
+  });
+  const button = h('button', { class: 'gallery', type: 'button' }, t('gallery.pick'));
+  button.addEventListener('click', () => input.click());
+  return h('div', { class: 'gallery-row' }, button, input, h('p', { class: 'muted gallery-note' }, t('gallery.note')));
 }
 
 function showEnded(message: string, reason: EndReason | 'error'): void {

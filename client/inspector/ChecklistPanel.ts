@@ -114,9 +114,17 @@ export class ChecklistPanel {
       ...p.photos.map((ph) =>
         h(
           'a',
-          { href: `/api/evidence/${ph.id}/stamped`, target: '_blank', class: `thumb distance-${ph.distance ?? 'none'}`, 'data-evidence-id': ph.id },
+          {
+            href: `/api/evidence/${ph.id}/stamped`,
+            target: '_blank',
+            class: `thumb distance-${ph.distance ?? 'none'} source-${ph.source}${ph.flags.length ? ' flagged' : ''}`,
+            'data-evidence-id': ph.id,
+            title: ph.flags.map((f) => t(`photo.flag.${f}` as MessageKey)).join('；'),
+          },
           h('img', { src: `/api/evidence/${ph.id}/stamped?w=200`, alt: p.title, loading: 'lazy' }),
+          ph.source !== 'photo' ? h('span', { class: 'source' }, t(`photo.source.${ph.source}` as MessageKey)) : null,
           ph.distance && ph.distance !== 'pass' ? h('span', { class: 'verdict' }, t(`distance.${ph.distance}` as MessageKey)) : null,
+          ph.flags.length ? h('span', { class: 'flags' }, ph.flags.map((f) => t(`photo.flag.${f}` as MessageKey)).join('；')) : null,
         ),
       ),
       ...inFlight.map((c) => h('span', { class: `capture-state state-${c.state}`, 'data-request-id': c.requestId }, `${t(`capture.state.${c.state}` as MessageKey)}${c.message ? `：${c.message}` : ''}`)),

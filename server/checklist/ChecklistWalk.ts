@@ -138,7 +138,7 @@ export class ChecklistWalk {
   /** Whether the point's evidence rule is met, and if not, what is missing. */
   evidenceGap(p: WalkPoint): string | undefined {
     const notes = this.evidence.get(p.key) ?? [];
-    const photos = notes.filter((n) => n.kind === 'photo' && (p.evidence.maxDistanceM === undefined || n.distance === 'pass')).length;
+    const photos = notes.filter((n) => n.kind === 'photo' && !n.flags?.length && (p.evidence.maxDistanceM === undefined || n.distance === 'pass')).length;
     // Shown to the inspector as is (zh-CN first).
     if (photos < p.evidence.minPhotos) {
       const where = p.evidence.maxDistanceM !== undefined ? `（须在登记地址 ${p.evidence.maxDistanceM} 米内拍摄）` : '';

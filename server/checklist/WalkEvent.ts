@@ -9,6 +9,10 @@ export interface EvidenceNote {
   /** Distance rule verdict when the point has one: photos that fail it do not count. */
   distance?: 'pass' | 'fail' | 'uncertain';
   seconds?: number;
+  /** Where the photo came from; absent in events from before gallery uploads existed (a camera photo or frame). */
+  source?: 'photo' | 'frame' | 'gallery';
+  /** Doubts the server found (a gallery photo's EXIF time or place away from the server's): such a photo does not count. */
+  flags?: string[];
 }
 
 /** Everything that changes a walk, as stored (with server time and who did it). */

@@ -140,7 +140,7 @@ export class EvidenceIntake {
     await this.chain.append({ ...common, kind: 'stamped', sha256: deriv.sha256, bytes: stamped.jpeg.length, mediaType: 'image/jpeg', file: `derivatives/${deriv.sha256}.jpg`, parentSha256: orig.sha256 });
     await this.walks.record(
       a.sessionId,
-      { type: 'evidence_attached', key: a.pointKey, evidence: { evidenceId: original.id, kind: 'photo', distance: checked.distance } },
+      { type: 'evidence_attached', key: a.pointKey, evidence: { evidenceId: original.id, kind: 'photo', distance: checked.distance, source: a.source, flags: checked.flags } },
       a.capturedBy,
     );
     return { original, stamped: derivative, duplicate: false };

@@ -34,6 +34,8 @@ export interface HttpDeps {
    */
   lanHost?: string;
   secureCookies: boolean;
+  /** The office lets businesses send existing photos from the phone's gallery (EXIF-checked, flagged on mismatch). */
+  galleryUploads: boolean;
   log: Logger;
 }
 

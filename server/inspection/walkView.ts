@@ -41,7 +41,7 @@ export function walkView(sessionId: string, walk: ChecklistWalk, templates: Insp
         answeredAt: a?.at,
         evidenceGap: walk.evidenceGap(p),
         evidenceCount: walk.evidence.get(p.key)?.length ?? 0,
-        photos: (walk.evidence.get(p.key) ?? []).filter((e) => e.kind === 'photo').map((e) => ({ id: e.evidenceId, distance: e.distance })),
+        photos: (walk.evidence.get(p.key) ?? []).filter((e) => e.kind === 'photo').map((e) => ({ id: e.evidenceId, distance: e.distance, source: e.source ?? 'photo', flags: e.flags ?? [] })),
         sources: p.sources.map((s) => ({ permitType: s.permitType, templateId: s.templateId, templateVersion: s.templateVersion, pointId: s.pointId, clause: s.clause })),
       };
     }),
@@ -58,6 +58,7 @@ export function applicantPrompt(walk: ChecklistWalk, lang: 'zh-CN' | 'en'): Appl
   const current = walk.plan.points.find((p) => p.key === walk.current);
   if (!current) return null;
   return {
+    pointKey: current.key,
     index: Math.max(0, applicable.indexOf(current)) + 1,
     total: applicable.length,
     title: current.title[lang],

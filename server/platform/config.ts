@@ -27,6 +27,9 @@ const EnvSchema = z.object({
   JOIN_LINK_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   RECONNECT_GRACE_SECONDS: z.coerce.number().positive().max(600).default(30),
   SEED_DEMO: bool.default('true'),
+  GALLERY_UPLOADS: bool.default('false'),
+  EXIF_MAX_TIME_SKEW_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(10),
+  EXIF_MAX_GPS_MISMATCH_M: z.coerce.number().positive().max(100_000).default(200),
 });
 
 export interface Config {
@@ -43,6 +46,8 @@ export interface Config {
   joinLinkTtlMs: number;
   reconnectGraceMs: number;
   seedDemo: boolean;
+  /** Whether the phone may send an existing photo from its gallery, and how far its EXIF may stray. */
+  gallery: { allowed: boolean; maxExifTimeSkewMs: number; maxExifGpsMismatchM: number };
 }
 
 export class ConfigError extends Error {}
@@ -85,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     joinLinkTtlMs: e.JOIN_LINK_TTL_HOURS * 3600_000,
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
+    gallery: { allowed: e.GALLERY_UPLOADS, maxExifTimeSkewMs: e.EXIF_MAX_TIME_SKEW_MINUTES * 60_000, maxExifGpsMismatchM: e.EXIF_MAX_GPS_MISMATCH_M },
   };
 }

@@ -36,8 +36,8 @@ export interface WalkPointView {
   answeredAt?: number;
   evidenceGap?: string;
   evidenceCount: number;
-  /** Attached photos: the original's evidence id, its distance verdict and grade. */
-  photos: Array<{ id: string; distance?: 'pass' | 'fail' | 'uncertain' }>;
+  /** Attached photos: the original's evidence id, its distance verdict, where it came from, and any doubts (gallery EXIF). */
+  photos: Array<{ id: string; distance?: 'pass' | 'fail' | 'uncertain'; source: 'photo' | 'frame' | 'gallery'; flags: string[] }>;
   sources: Array<{ permitType: string; templateId: string; templateVersion: string; pointId: string; clause: string }>;
 }
 
@@ -55,6 +55,8 @@ export interface WalkView {
 
 /** What the phone shows: the current point in plain words. */
 export interface ApplicantPrompt {
+  /** The point photos from the phone's gallery are attached to. */
+  pointKey: string;
   index: number;
   total: number;
   title: string;

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { WalkView } from '../../server/protocol/walk';
 import { desktopContext, launchChromium, phoneContext } from '../support/browser';
+import { testJpeg } from '../support/images';
 import { loginCookie, startTestServer, type RunningServer } from '../support/testServer';
 
 const REGISTERED = { text: '北京市东城区测试胡同9号', lat: 39.92893, lon: 116.41642 };
@@ -13,11 +14,39 @@ const POINT = 'common.signboard_address'; // photo within 50 m of the registered
 
 const walkOf = (p: Page) => p.evaluate(() => (window as unknown as { __kanyanCall: { walk?: WalkView } }).__kanyanCall.walk ?? null);
 
+interface OpenCase {
+  sessionId: string;
+  joinUrl: string;
+  cookie: string;
+  inspector: Page;
+  close(): Promise<void>;
+}
+
+/** A new food-business case at REGISTERED, with the inspector console open on its session. */
+async function openCase(srv: RunningServer, browser: Browser, businessName: string): Promise<OpenCase> {
+  const cookie = await loginCookie(srv.url);
+  const created = (await (
+    await fetch(`${srv.url}/api/cases`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', cookie },
+      body: JSON.stringify({ businessName, permitTypes: ['food_business'], address: REGISTERED }),
+    })
+  ).json()) as { session: { id: string }; joinUrl: string };
+  const ctx = await desktopContext(browser, srv.url);
+  const [name, value] = cookie.split('=');
+  await ctx.addCookies([{ name: name!, value: value!, url: srv.url }]);
+  const inspector = await ctx.newPage();
+  await inspector.goto(`/inspector#/session/${created.session.id}`);
+  return { sessionId: created.session.id, joinUrl: created.joinUrl, cookie, inspector, close: () => ctx.close() };
+}
+
+const photosOf = (walk: WalkView | null, key: string) => walk?.points.find((p) => p.key === key)?.photos ?? [];
+
 describe('full-resolution photo evidence in Chromium', () => {
   let srv: RunningServer;
   let browser: Browser;
   beforeAll(async () => {
-    srv = await startTestServer();
+    srv = await startTestServer({ GALLERY_UPLOADS: 'true' });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -26,25 +55,12 @@ describe('full-resolution photo evidence in Chromium', () => {
   });
 
   it('asks the phone for a photo, which arrives stamped with the set coordinates; the distance rule passes near and fails far', async () => {
-    const cookie = await loginCookie(srv.url);
-    const created = (await (
-      await fetch(`${srv.url}/api/cases`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', cookie },
-        body: JSON.stringify({ businessName: '张记面馆', permitTypes: ['food_business'], address: REGISTERED }),
-      })
-    ).json()) as { caseRecord: { id: string }; session: { id: string }; joinUrl: string };
-    const sessionId = created.session.id;
-    const inspectorCtx = await desktopContext(browser, srv.url);
-    const [name, value] = cookie.split('=');
-    await inspectorCtx.addCookies([{ name: name!, value: value!, url: srv.url }]);
-    const inspector = await inspectorCtx.newPage();
-    await inspector.goto(`/inspector#/session/${sessionId}`);
+    const { joinUrl, cookie, inspector, close } = await openCase(srv, browser, '张记面馆');
 
     const shoot = async (geo: typeof NEAR, expected: 'pass' | 'fail') => {
       const ctx = await phoneContext(browser, srv.url, geo);
       const phone = await ctx.newPage();
-      await phone.goto(created.joinUrl);
+      await phone.goto(joinUrl);
       await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
       await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
       await inspector.waitForFunction((lat) => document.querySelector('.position .latlon')?.textContent?.startsWith(lat.toFixed(6)), geo.latitude);
@@ -87,24 +103,11 @@ describe('full-resolution photo evidence in Chromium', () => {
     }
 
     await shoot(FAR, 'fail');
-    await inspectorCtx.close();
+    await close();
   });
 
   it('keeps the photo and retries when the first upload is cut after the server took it: exactly one item', async () => {
-    const cookie = await loginCookie(srv.url);
-    const created = (await (
-      await fetch(`${srv.url}/api/cases`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', cookie },
-        body: JSON.stringify({ businessName: '李记超市', permitTypes: ['food_business'], address: REGISTERED }),
-      })
-    ).json()) as { session: { id: string }; joinUrl: string };
-    const sessionId = created.session.id;
-    const inspectorCtx = await desktopContext(browser, srv.url);
-    const [name, value] = cookie.split('=');
-    await inspectorCtx.addCookies([{ name: name!, value: value!, url: srv.url }]);
-    const inspector = await inspectorCtx.newPage();
-    await inspector.goto(`/inspector#/session/${sessionId}`);
+    const { sessionId, joinUrl, inspector, close } = await openCase(srv, browser, '李记超市');
     const ctx = await phoneContext(browser, srv.url, NEAR);
     const phone = await ctx.newPage();
     let attempts = 0;
@@ -118,7 +121,7 @@ describe('full-resolution photo evidence in Chromium', () => {
         await route.continue();
       }
     });
-    await phone.goto(created.joinUrl);
+    await phone.goto(joinUrl);
     await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
     await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
     await inspector.click(`.point-list li[data-key="${POINT}"] button`);
@@ -136,27 +139,15 @@ describe('full-resolution photo evidence in Chromium', () => {
     const walk = (await walkOf(inspector))!;
     expect(walk.points.find((p) => p.key === POINT)!.photos).toHaveLength(1);
     await ctx.close();
-    await inspectorCtx.close();
+    await close();
   });
 
   it('keeps a photo that could not be sent across a reload of the phone page, and sends it after', async () => {
-    const cookie = await loginCookie(srv.url);
-    const created = (await (
-      await fetch(`${srv.url}/api/cases`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', cookie },
-        body: JSON.stringify({ businessName: '赵记药房', permitTypes: ['food_business'], address: REGISTERED }),
-      })
-    ).json()) as { session: { id: string }; joinUrl: string };
-    const inspectorCtx = await desktopContext(browser, srv.url);
-    const [name, value] = cookie.split('=');
-    await inspectorCtx.addCookies([{ name: name!, value: value!, url: srv.url }]);
-    const inspector = await inspectorCtx.newPage();
-    await inspector.goto(`/inspector#/session/${created.session.id}`);
+    const { sessionId, joinUrl, inspector, close } = await openCase(srv, browser, '赵记药房');
     const ctx = await phoneContext(browser, srv.url, NEAR);
     const phone = await ctx.newPage();
     await phone.route('**/photos?**', (route) => route.abort('internetdisconnected'));
-    await phone.goto(created.joinUrl);
+    await phone.goto(joinUrl);
     await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
     await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
     await inspector.click(`.point-list li[data-key="${POINT}"] button`);
@@ -170,9 +161,65 @@ describe('full-resolution photo evidence in Chromium', () => {
       POINT,
       { timeout: 30_000 },
     );
-    const items = await srv.server.store.evidence.listBySession(created.session.id);
+    const items = await srv.server.store.evidence.listBySession(sessionId);
     expect(items.filter((i) => i.grade === 'original')).toHaveLength(1);
     await ctx.close();
-    await inspectorCtx.close();
+    await close();
+  });
+
+  it('takes a gallery photo where the office allows it: an old one from elsewhere is flagged and does not count, a fresh one does', async () => {
+    const { sessionId, joinUrl, inspector, close } = await openCase(srv, browser, '钱记餐馆');
+    const ctx = await phoneContext(browser, srv.url, NEAR);
+    const phone = await ctx.newPage();
+    await phone.goto(joinUrl);
+    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
+    await inspector.click(`.point-list li[data-key="${POINT}"] button`);
+    await phone.waitForSelector('.prompt .gallery');
+
+    const exifJpeg = (when: Date, lat: number, lon: number) => {
+      const t = new Date(when.getTime() + 8 * 3600_000).toISOString();
+      const dms = (v: number) => `${Math.floor(v)}/1 ${Math.floor((v % 1) * 60)}/1 ${Math.round((((v % 1) * 60) % 1) * 60 * 100)}/100`;
+      return testJpeg(1600, 1200).then((b) =>
+        sharp(b)
+          .withExif({
+            IFD2: { DateTimeOriginal: `${t.slice(0, 10).replace(/-/g, ':')} ${t.slice(11, 19)}`, OffsetTimeOriginal: '+08:00' },
+            IFD3: { GPSLatitudeRef: 'N', GPSLatitude: dms(lat), GPSLongitudeRef: 'E', GPSLongitude: dms(lon) },
+          })
+          .jpeg()
+          .toBuffer(),
+      );
+    };
+    const pick = async (name: string, buffer: Buffer, count: number) => {
+      await phone.setInputFiles('.prompt .gallery-input', { name, mimeType: 'image/jpeg', buffer });
+      await inspector.waitForFunction(
+        ([k, n]) => ((window as unknown as { __kanyanCall: { walk?: WalkView } }).__kanyanCall.walk?.points.find((p) => p.key === k)?.photos.length ?? 0) === n,
+        [POINT, count] as const,
+        { timeout: 30_000 },
+      );
+      return photosOf(await walkOf(inspector), POINT)[count - 1]!;
+    };
+
+    // Taken a year ago in Shanghai: both flags, shown on the thumbnail, and the 50 m rule still unmet.
+    const old = await pick('old.jpg', await exifJpeg(new Date(Date.now() - 365 * 86400_000), 31.2304, 121.4737), 1);
+    expect(old).toMatchObject({ source: 'gallery', distance: 'pass', flags: ['exif_time_mismatch', 'exif_gps_mismatch'] });
+    await inspector.waitForSelector(`.thumb.flagged.source-gallery[data-evidence-id="${old.id}"] .flags`);
+    expect(await inspector.textContent(`.thumb[data-evidence-id="${old.id}"] .flags`)).toContain('拍摄时间与现在不符');
+    expect((await walkOf(inspector))!.points.find((p) => p.key === POINT)!.evidenceGap).toContain('已有 0 张');
+
+    // Taken just now at the shop: no flags, and it satisfies the rule.
+    const fresh = await pick('now.jpg', await exifJpeg(new Date(), NEAR.latitude, NEAR.longitude), 2);
+    expect(fresh).toMatchObject({ source: 'gallery', flags: [] });
+    await inspector.waitForFunction((k) => !(window as unknown as { __kanyanCall: { walk?: WalkView } }).__kanyanCall.walk?.points.find((p) => p.key === k)?.evidenceGap, POINT);
+
+    if (process.env.SCREENSHOT_DIR) {
+      await inspector.screenshot({ path: `${process.env.SCREENSHOT_DIR}/gallery-console.png` });
+      await phone.screenshot({ path: `${process.env.SCREENSHOT_DIR}/gallery-phone.png` });
+    }
+    // Not an image: refused on the phone before anything is sent.
+    await phone.setInputFiles('.prompt .gallery-input', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await phone.waitForSelector('.toast.error');
+    expect((await srv.server.store.evidence.listBySession(sessionId)).filter((i) => i.grade === 'original')).toHaveLength(2);
+    await ctx.close();
+    await close();
   });
 });

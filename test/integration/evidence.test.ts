@@ -30,7 +30,7 @@ describe('evidence: stamping, chain, export and verify', () => {
   };
 
   beforeAll(async () => {
-    srv = await startTestServer();
+    srv = await startTestServer({ GALLERY_UPLOADS: 'true' });
     cookie = await loginCookie(srv.url);
     c = await createCase(srv.url, cookie, ADDRESS);
     photo = await testJpeg();
@@ -255,6 +255,27 @@ describe('evidence: key rotation across a restart', () => {
       }
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('evidence: offices that do not accept gallery photos (the default)', () => {
+  it('refuses a gallery upload with a message and stores nothing, while camera photos go through', async () => {
+    const srv = await startTestServer();
+    try {
+      const c = await createCase(srv.url, await loginCookie(srv.url), ADDRESS);
+      const photo = await testJpeg(1600, 1200);
+      const send = (source: string) =>
+        fetch(`${srv.url}/j/${c.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: `gallery-off-${source}`, source, lat: '39.92898', lon: '116.41642', accuracy: '5' })}`, { method: 'POST', body: new Uint8Array(photo) });
+      const refused = await send('gallery');
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).error.message).toContain('不接受相册照片');
+      expect(await srv.server.store.evidence.listBySession(c.sessionId)).toEqual([]);
+      expect((await send('photo')).status).toBe(201);
+      const page = await (await fetch(`${srv.url}/j/${c.token}`)).text();
+      expect(page).toContain('"galleryUploads":false');
+    } finally {
+      await srv.stop();
     }
   });
 });

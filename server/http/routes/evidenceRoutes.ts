@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { Invalid } from '../../platform/errors';
+import { Forbidden, Invalid } from '../../platform/errors';
 import type { HttpContext, Locals } from '../HttpContext';
 
 /** Photo and frame uploads, stamped copies and thumbnails, the public key, and case exports. */
@@ -51,6 +51,7 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
     const q = PhotoUploadQuery.safeParse(req.query);
     if (!q.success) throw new Invalid(`照片参数无效：${q.error.issues.map((i) => i.path.join('.')).join('、')}`, 'bad photo query');
     if (q.data.filename && /[\\/]|\.\./.test(q.data.filename)) throw new Invalid('文件名不能包含路径', 'path in file name');
+    if (q.data.source === 'gallery' && !deps.galleryUploads) throw new Forbidden('本办理机关不接受相册照片，请按检查人员的要求现场拍照', 'gallery uploads are off');
     const bytes = imageBody(req);
     const result = await deps.evidence.accept({
       caseRecord,

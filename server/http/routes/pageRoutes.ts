@@ -26,7 +26,7 @@ export function pageRoutes({ deps }: HttpContext): express.Router {
           title: '视频勘验',
           script: 'applicant',
           earlyScript: 'applicant-early',
-          boot: { token: req.params.token, businessName: caseRecord.businessName, caseNumber: caseRecord.caseNumber, rtpCapabilities: deps.routerRtpCapabilities },
+          boot: { token: req.params.token, businessName: caseRecord.businessName, caseNumber: caseRecord.caseNumber, rtpCapabilities: deps.routerRtpCapabilities, galleryUploads: deps.galleryUploads },
         }),
       );
     } catch (err) {
