@@ -219,6 +219,7 @@ const uploader = new PhotoUploader(boot.token, {
   },
 });
 (probe as unknown as { photos: () => number }).photos = () => uploader.pending;
+(probe as unknown as { videoMaxBitrate: () => number | undefined }).videoMaxBitrate = () => videoProducer?.rtpSender?.getParameters().encodings[0]?.maxBitrate;
 
 socket.on('capture:request', ({ pointKey }) => {
   void (async () => {

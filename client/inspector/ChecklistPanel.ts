@@ -148,7 +148,10 @@ export class ChecklistPanel {
               class: `result result-${r}${p.result === r ? ' chosen' : ''}`,
               'data-result': r,
               disabled: !!this.view?.closed,
-              onclick: () => void this.send('walk:result', { key: p.key, result: r, note: note.value.trim() || undefined }),
+              onclick: () => {
+                void this.send('walk:result', { key: p.key, result: r, note: note.value.trim() || undefined });
+                if (r !== 'not_applicable' && r !== 'onsite_required') this.askForMissingPhotos(p);
+              },
             },
             t(RESULT_KEYS[r] ?? 'result.pass'),
           ),
@@ -158,6 +161,15 @@ export class ChecklistPanel {
       strip,
       h('div', { class: 'row' }, askPhoto, capture, h('button', { class: 'next', onclick: () => this.step(1) }, t('walk.next'))),
     );
+  }
+
+  /** A result on a point whose photo rule is not yet met asks the phone for a full-resolution photo at once. */
+  private askForMissingPhotos(p: WalkPointView): void {
+    const counted = p.photos.filter((ph) => !ph.flags.length && (p.evidence.maxDistanceM === undefined || ph.distance === 'pass')).length;
+    const pending = [...this.captures.values()].some((c) => c.pointKey === p.key && c.state !== 'received' && c.state !== 'failed');
+    if (counted >= p.evidence.minPhotos || pending) return;
+    toast(t('capture.auto'));
+    void this.signaling.request('capture:request', { pointKey: p.key }).catch((e: Error) => toast(e.message, 'error'));
   }
 
   private step(dir: 1 | -1): void {

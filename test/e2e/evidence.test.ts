@@ -106,6 +106,33 @@ describe('full-resolution photo evidence in Chromium', () => {
     await close();
   });
 
+  it('asks the phone for a photo by itself when a result is recorded on a point whose photo rule is unmet', async () => {
+    const { joinUrl, inspector, close } = await openCase(srv, browser, '孙记早餐');
+    const ctx = await phoneContext(browser, srv.url, NEAR);
+    const phone = await ctx.newPage();
+    await phone.goto(joinUrl);
+    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
+    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
+    await inspector.click(`.point-list li[data-key="${POINT}"] button`);
+    await inspector.waitForSelector(`.current-point[data-key="${POINT}"]`);
+    await inspector.click('.current-point button[data-result="pass"]');
+    await inspector.waitForFunction(
+      (k) => {
+        const p = (window as unknown as { __kanyanCall: { walk?: WalkView } }).__kanyanCall.walk?.points.find((x) => x.key === k);
+        return p?.result === 'pass' && p.photos.length === 1 && !p.evidenceGap;
+      },
+      POINT,
+      { timeout: 30_000 },
+    );
+    // A second result on the now-satisfied point asks for nothing more.
+    await inspector.click('.current-point button[data-result="needs_rectification"]');
+    await inspector.waitForFunction((k) => (window as unknown as { __kanyanCall: { walk?: WalkView } }).__kanyanCall.walk?.points.find((x) => x.key === k)?.result === 'needs_rectification', POINT);
+    await phone.waitForTimeout(1500);
+    expect(photosOf(await walkOf(inspector), POINT)).toHaveLength(1);
+    await ctx.close();
+    await close();
+  });
+
   it('keeps the photo and retries when the first upload is cut after the server took it: exactly one item', async () => {
     const { sessionId, joinUrl, inspector, close } = await openCase(srv, browser, '李记超市');
     const ctx = await phoneContext(browser, srv.url, NEAR);
@@ -127,10 +154,13 @@ describe('full-resolution photo evidence in Chromium', () => {
     await inspector.click(`.point-list li[data-key="${POINT}"] button`);
     await inspector.waitForSelector(`.current-point[data-key="${POINT}"]`);
     await inspector.click('.current-point .ask-photo');
-    // The console shows the retry while the phone resends.
+    // The console shows the retry while the phone resends; meanwhile the live video gets less of the uplink.
     await inspector.waitForSelector('.capture-state.state-retrying', { timeout: 15_000 });
+    const bitrate = () => phone.evaluate(() => (window as unknown as { __kanyan: { videoMaxBitrate(): number | undefined } }).__kanyan.videoMaxBitrate());
+    expect(await bitrate()).toBe(250_000);
     await phone.waitForFunction(() => (window as unknown as { __kanyan: { photos(): number } }).__kanyan.photos() === 0, undefined, { timeout: 20_000 });
     expect(attempts).toBe(2);
+    await phone.waitForFunction(() => (window as unknown as { __kanyan: { videoMaxBitrate(): number | undefined } }).__kanyan.videoMaxBitrate() === 1_200_000);
     // The console no longer shows the photo as pending once the retry is confirmed.
     await inspector.waitForSelector('.capture-state', { state: 'detached', timeout: 10_000 });
     const items = await srv.server.store.evidence.listBySession(sessionId);
