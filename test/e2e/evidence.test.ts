@@ -3,7 +3,7 @@ import exifr from 'exifr';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { WalkView } from '../../server/protocol/walk';
-import { desktopContext, launchChromium, phoneContext } from '../support/browser';
+import { bothLive, desktopContext, launchChromium, phoneContext } from '../support/browser';
 import { testJpeg } from '../support/images';
 import { loginCookie, startTestServer, type RunningServer } from '../support/testServer';
 
@@ -61,8 +61,7 @@ describe('full-resolution photo evidence in Chromium', () => {
       const ctx = await phoneContext(browser, srv.url, geo);
       const phone = await ctx.newPage();
       await phone.goto(joinUrl);
-      await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
-      await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
+      await bothLive(phone, inspector);
       await inspector.waitForFunction((lat) => document.querySelector('.position .latlon')?.textContent?.startsWith(lat.toFixed(6)), geo.latitude);
       await inspector.click(`.point-list li[data-key="${POINT}"] button`);
       await inspector.waitForSelector(`.current-point[data-key="${POINT}"]`);
@@ -111,8 +110,7 @@ describe('full-resolution photo evidence in Chromium', () => {
     const ctx = await phoneContext(browser, srv.url, NEAR);
     const phone = await ctx.newPage();
     await phone.goto(joinUrl);
-    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
-    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
+    await bothLive(phone, inspector);
     await inspector.click(`.point-list li[data-key="${POINT}"] button`);
     await inspector.waitForSelector(`.current-point[data-key="${POINT}"]`);
     await inspector.click('.current-point button[data-result="pass"]');
@@ -149,8 +147,7 @@ describe('full-resolution photo evidence in Chromium', () => {
       }
     });
     await phone.goto(joinUrl);
-    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
-    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
+    await bothLive(phone, inspector);
     await inspector.click(`.point-list li[data-key="${POINT}"] button`);
     await inspector.waitForSelector(`.current-point[data-key="${POINT}"]`);
     await inspector.click('.current-point .ask-photo');
@@ -178,8 +175,7 @@ describe('full-resolution photo evidence in Chromium', () => {
     const phone = await ctx.newPage();
     await phone.route('**/photos?**', (route) => route.abort('internetdisconnected'));
     await phone.goto(joinUrl);
-    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
-    await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
+    await bothLive(phone, inspector);
     await inspector.click(`.point-list li[data-key="${POINT}"] button`);
     await inspector.click('.current-point .ask-photo');
     await inspector.waitForSelector('.capture-state.state-retrying', { timeout: 15_000 });
@@ -202,7 +198,7 @@ describe('full-resolution photo evidence in Chromium', () => {
     const ctx = await phoneContext(browser, srv.url, NEAR);
     const phone = await ctx.newPage();
     await phone.goto(joinUrl);
-    await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
+    await bothLive(phone, inspector);
     await inspector.click(`.point-list li[data-key="${POINT}"] button`);
     await phone.waitForSelector('.prompt .gallery');
 

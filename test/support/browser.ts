@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -32,4 +32,10 @@ export async function phoneContext(browser: Browser, origin: string, geo: { lati
 
 export async function desktopContext(browser: Browser, origin: string): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN', permissions: ['camera', 'microphone'], baseURL: origin });
+}
+
+/** Waits until the phone page says it is live and the console sees the phone as live. */
+export async function bothLive(phone: Page, inspector: Page): Promise<void> {
+  await phone.waitForFunction(() => (window as unknown as { __kanyan: { state: string } }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
+  await inspector.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string } }).__kanyanCall.presence === 'live');
 }
