@@ -34,7 +34,9 @@ async function realPipeline(images: Buffer[]): Promise<{ perSecond: number; peak
     const worker = async () => {
       while (next < images.length) {
         const i = next++;
-        const q = new URLSearchParams({ point: POINT, requestId: `bench-${i}-${crypto.randomBytes(4).toString('hex')}`, lat: '39.90001', lon: '116.4', accuracy: '5', deviceTime: String(Date.now()) });
+        // Each photo answers its own inspector request, as in a call.
+        const capture = (await server.captures.issue(c.sessionId, POINT, INSPECTOR.username)).id;
+        const q = new URLSearchParams({ point: POINT, requestId: `bench-${i}-${crypto.randomBytes(4).toString('hex')}`, capture, lat: '39.90001', lon: '116.4', accuracy: '5', deviceTime: String(Date.now()) });
         const res = await fetch(`${server.url}/j/${c.token}/photos?${q}`, { method: 'POST', body: new Uint8Array(images[i]!) });
         if (res.status !== 201) throw new Error(`upload ${i}: HTTP ${res.status} ${await res.text()}`);
       }

@@ -14,6 +14,7 @@ import { CaseExporter } from './evidence/CaseExporter';
 import { EvidenceChain } from './evidence/EvidenceChain';
 import { EvidenceIntake } from './evidence/EvidenceIntake';
 import { EvidenceSigner } from './evidence/EvidenceSigner';
+import { CaptureTickets } from './evidence/CaptureTickets';
 import { WalkLogSealer } from './evidence/WalkLogSealer';
 import { InspectionWalks } from './inspection/InspectionWalks';
 import { CLIENT_DIST, createHttpApp } from './http/HttpApp';
@@ -66,6 +67,7 @@ export class KanyanServer {
     readonly pool: WorkerPool,
     readonly calls: CallRegistry,
     readonly walks: InspectionWalks,
+    readonly captures: CaptureTickets,
     readonly seededPassword: string | undefined,
     private readonly teardown: Array<() => Promise<void> | void>,
   ) {}
@@ -117,7 +119,8 @@ export class KanyanServer {
       teardown.push(() => calls.endAll('server_shutdown'));
 
       const tls = loadTls(config, log);
-      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
+      const captures = new CaptureTickets(store, clock);
+      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, captures, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
       const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks);
       const app = createHttpApp({
         walks,
@@ -139,7 +142,7 @@ export class KanyanServer {
         log,
       });
       const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
-      const signaling = new SignalingServer(server, calls, walks, { joinLinks, auth, cases, limiter: new RateLimiter(redis, 'join', 120, 60) }, log);
+      const signaling = new SignalingServer(server, calls, walks, captures, { joinLinks, auth, cases, limiter: new RateLimiter(redis, 'join', 120, 60) }, log);
       // Runs before endAll in the reversed teardown, so pages get their 'call:ended' first.
       teardown.push(async () => {
         await signaling.close();
@@ -154,7 +157,7 @@ export class KanyanServer {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
       log.info({ url }, 'kanyan listening');
-      return new KanyanServer(url, store, redis, cases, joinLinks, auth, pool, calls, walks, seeded.generatedPassword, teardown);
+      return new KanyanServer(url, store, redis, cases, joinLinks, auth, pool, calls, walks, captures, seeded.generatedPassword, teardown);
     } catch (err) {
       await undo();
       throw err;

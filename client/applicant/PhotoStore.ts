@@ -10,6 +10,8 @@ export interface StoredPhoto {
   deviceTime: number;
   /** 'gallery': an existing photo the business picked (offices that allow it); otherwise taken now. */
   source?: 'photo' | 'gallery';
+  /** The inspector's request a camera photo answers; the server refuses camera photos without one. */
+  captureId?: string;
 }
 
 const DB = 'kanyan-photos';

@@ -8,11 +8,14 @@ interface PendingPhoto {
   fix?: PositionReport;
   deviceTime: number;
   source?: 'photo' | 'gallery';
+  captureId?: string;
   attempts: number;
 }
 
 export interface UploaderHooks {
   progress(p: CaptureProgress): void;
+  /** The link no longer works: the photo stays on the phone and goes up when the page is opened from a new link. */
+  parked(): void;
   /** Called when the first photo starts going up and when the last one is confirmed. */
   busy(uploading: boolean): void;
 }
@@ -27,11 +30,13 @@ export class PhotoUploader {
   private running = false;
   private readonly saved: PhotoStore;
 
+  /** Photos are kept per inspection session, so a re-issued link for the same session still sends them. */
   constructor(
     private readonly token: string,
+    sessionId: string,
     private readonly hooks: UploaderHooks,
   ) {
-    this.saved = new PhotoStore(token);
+    this.saved = new PhotoStore(sessionId);
     // Photos left over from an earlier visit of this link (reload, crash) go up first.
     void this.saved.all().then((rows) => {
       for (const r of rows) if (!this.queue.some((q) => q.requestId === r.requestId)) this.queue.push({ ...r, attempts: 0 });
@@ -39,9 +44,9 @@ export class PhotoUploader {
     });
   }
 
-  add(pointKey: string, blob: Blob, fix: PositionReport | undefined, source: 'photo' | 'gallery' = 'photo'): string {
+  add(pointKey: string, blob: Blob, fix: PositionReport | undefined, origin: { source: 'gallery' } | { source: 'photo'; captureId: string }): string {
     const requestId = newRequestId();
-    const photo = { requestId, pointKey, blob, fix, deviceTime: Date.now(), source };
+    const photo = { requestId, pointKey, blob, fix, deviceTime: Date.now(), ...origin };
     this.queue.push({ ...photo, attempts: 0 });
     void this.saved.put(photo).finally(() => void this.drain());
     return requestId;
@@ -62,8 +67,16 @@ export class PhotoUploader {
         if (outcome === 'retry') {
           p.attempts++;
           this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'retrying' });
+          // One photo the server keeps failing on must not hold back the ones behind it.
+          this.queue.push(this.queue.shift()!);
           await sleep(Math.min(15_000, 1000 * 2 ** Math.min(p.attempts - 1, 4)));
           continue;
+        }
+        if (outcome === 'parked') {
+          // Kept in IndexedDB: the page opened from a new link for this session sends it.
+          this.queue.length = 0;
+          this.hooks.parked();
+          return;
         }
         this.queue.shift();
         await this.saved.delete(p.requestId);
@@ -74,9 +87,10 @@ export class PhotoUploader {
     }
   }
 
-  private async send(p: PendingPhoto): Promise<'done' | 'retry'> {
+  private async send(p: PendingPhoto): Promise<'done' | 'retry' | 'parked'> {
     this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'uploading' });
     const q = new URLSearchParams({ point: p.pointKey, requestId: p.requestId, deviceTime: String(p.deviceTime), source: p.source ?? 'photo' });
+    if (p.captureId) q.set('capture', p.captureId);
     if (p.fix) {
       q.set('lat', String(p.fix.lat));
       q.set('lon', String(p.fix.lon));
@@ -86,6 +100,7 @@ export class PhotoUploader {
     try {
       const res = await fetch(`/j/${encodeURIComponent(this.token)}/photos?${q}`, { method: 'POST', body: p.blob, headers: { 'Content-Type': p.blob.type || 'application/octet-stream' } });
       if (res.ok) return 'done'; // the server reports "received" to the inspector itself
+      if (res.status === 404 || res.status === 410) return 'parked'; // the link was revoked, re-issued or has expired
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
         const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
         this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'failed', message: body.error?.message?.slice(0, 300) });

@@ -13,6 +13,7 @@ import { takePhoto } from './takePhoto';
 
 interface Boot {
   token: string;
+  sessionId: string;
   businessName: string;
   caseNumber: string;
   rtpCapabilities: unknown;
@@ -79,7 +80,7 @@ function galleryPicker(pointKey: string): HTMLElement {
     if (!file) return;
     if (!/^image\/(jpeg|png)$/.test(file.type)) return toast(t('gallery.type'), 'error', 5000);
     if (file.size > MAX_GALLERY_BYTES) return toast(t('gallery.size'), 'error', 5000);
-    uploader.add(pointKey, file, positions.latest, 'gallery');
+    uploader.add(pointKey, file, positions.latest, { source: 'gallery' });
     toast(t('gallery.sending'));
   });
   const button = h('button', { class: 'gallery', type: 'button' }, t('gallery.pick'));
@@ -207,7 +208,8 @@ async function applyRequest(req: CameraRequest, fromInspector: boolean): Promise
 socket.on('camera:request', (req) => void applyRequest(req, true));
 socket.on('walk:prompt', showPrompt);
 
-const uploader = new PhotoUploader(boot.token, {
+const uploader = new PhotoUploader(boot.token, boot.sessionId, {
+  parked: () => toast(t('photo.parked'), 'error', 10_000),
   progress: (p) => {
     if (socket.connected && session) socket.emit('capture:progress', p, () => undefined);
     if (p.state === 'retrying') toast(t('photo.retrying'), 'info', 2500);
@@ -221,13 +223,13 @@ const uploader = new PhotoUploader(boot.token, {
 (probe as unknown as { photos: () => number }).photos = () => uploader.pending;
 (probe as unknown as { videoMaxBitrate: () => number | undefined }).videoMaxBitrate = () => videoProducer?.rtpSender?.getParameters().encodings[0]?.maxBitrate;
 
-socket.on('capture:request', ({ pointKey }) => {
+socket.on('capture:request', ({ pointKey, captureId }) => {
   void (async () => {
     if (!camera) return;
     toast(t('photo.taking'));
     try {
       const blob = await takePhoto(camera.video);
-      uploader.add(pointKey, blob, positions.latest);
+      uploader.add(pointKey, blob, positions.latest, { source: 'photo', captureId });
     } catch {
       toast(t('photo.failed'), 'error');
     }

@@ -202,10 +202,10 @@ export class InspectionCall {
   }
 
   /** Photo capture: the inspector asks, the phone reports pending / uploading / retrying, the server reports received. */
-  requestCapture(peerId: string, req: CaptureRequest): void {
+  async requestCapture(peerId: string, req: CaptureRequest, issueTicket: () => Promise<string>): Promise<void> {
     this.requireRole(peerId, 'inspector');
     if (!this.hasApplicant()) throw new NotFound('申请人尚未连线', 'no applicant connected');
-    this.broadcast('applicant', 'capture:request', req);
+    this.broadcast('applicant', 'capture:request', { pointKey: req.pointKey, captureId: await issueTicket() });
   }
 
   captureProgress(p: CaptureProgress, fromPeer?: string): void {

@@ -8,6 +8,7 @@ import type { Clock } from '../platform/clock';
 import { Invalid, NotFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import type { Store } from '../store/Store';
+import type { CaptureTickets } from './CaptureTickets';
 import type { EvidenceChain } from './EvidenceChain';
 import type { EvidenceFiles } from './EvidenceFiles';
 import type { EvidenceItem } from './EvidenceItem';
@@ -34,6 +35,8 @@ export interface IntakeArgs {
   source: 'photo' | 'frame' | 'gallery';
   claim: PhotoClaim;
   requestId?: string;
+  /** For a camera photo: the ticket of the inspector's request it answers. */
+  captureTicket?: string;
 }
 
 export interface ExifLimits {
@@ -60,6 +63,7 @@ export class EvidenceIntake {
     private readonly walks: InspectionWalks,
     private readonly chain: EvidenceChain,
     private readonly clock: Clock,
+    private readonly tickets: CaptureTickets,
     private readonly exifLimits: ExifLimits = { maxTimeSkewMs: 10 * 60_000, maxGpsMismatchM: 200 },
   ) {}
 
@@ -103,6 +107,8 @@ export class EvidenceIntake {
       throw err;
     }
 
+    // A camera photo must answer an inspector's request: otherwise a gallery picture could pass as one.
+    if (a.source === 'photo') await this.tickets.redeem(a.captureTicket, a.sessionId, a.pointKey, a.requestId ?? '');
     // Nothing is written before the image has decoded completely: a refused upload leaves nothing behind.
     const orig = await this.files.put(a.bytes, type.ext);
     const deriv = await this.files.put(stamped.jpeg, 'jpg');

@@ -56,6 +56,11 @@ export type CameraState = z.infer<typeof CameraState>;
 
 export const CaptureRequest = z.object({ pointKey: z.string().min(1).max(200) });
 export type CaptureRequest = z.infer<typeof CaptureRequest>;
+/** What the phone receives: the point and the ticket its photo must carry back. */
+export interface CaptureAsk {
+  pointKey: string;
+  captureId: string;
+}
 export const CaptureProgress = z.object({
   requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   pointKey: z.string().min(1).max(200),
@@ -157,6 +162,6 @@ export interface ServerToClientEvents {
   'protocol:error': (msg: WireErrorShape & { event?: string }) => void;
   'walk:state': (view: WalkView) => void;
   'walk:prompt': (prompt: ApplicantPrompt | null) => void;
-  'capture:request': (req: CaptureRequest) => void;
+  'capture:request': (req: CaptureAsk) => void;
   'capture:progress': (p: CaptureProgress) => void;
 }

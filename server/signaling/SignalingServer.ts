@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import { Server, type Socket } from 'socket.io';
 import type { CallRegistry } from '../call/CallRegistry';
 import type { CallLink } from '../call/CallLink';
+import type { CaptureTickets } from '../evidence/CaptureTickets';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
 import { AppError, Invalid, toWireError } from '../platform/errors';
 import { parseInput as parse } from '../protocol/parseInput';
@@ -30,6 +31,7 @@ export class SignalingServer {
     httpServer: http.Server | https.Server,
     private readonly registry: CallRegistry,
     private readonly walks: InspectionWalks,
+    private readonly captures: CaptureTickets,
     private readonly authDeps: AuthDeps,
     private readonly log: Logger,
   ) {
@@ -59,6 +61,7 @@ export class SignalingServer {
       sessionId: identity.sessionId,
       actor: identity.role === 'inspector' ? identity.inspector.username : 'applicant',
       walks: this.walks,
+      captures: this.captures,
     };
     const link: CallLink = {
       send: (event, ...args) => socket.emit(event, ...args),

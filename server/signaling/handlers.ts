@@ -2,6 +2,7 @@ import type { types } from 'mediasoup';
 import type { z } from 'zod';
 import type { InspectionCall } from '../call/InspectionCall';
 import type { WalkEventBody } from '../checklist/WalkEvent';
+import type { CaptureTickets } from '../evidence/CaptureTickets';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
 import { Forbidden, NotFound } from '../platform/errors';
 import { AnswerFactRequest, CloseWalkRequest, OpenPointRequest, SetNoteRequest, SetResultRequest, SignPermitRequest } from '../protocol/walk';
@@ -25,6 +26,7 @@ export interface HandlerContext {
   /** Who is acting, as recorded in the walk's events (inspector username). */
   actor: string;
   walks: InspectionWalks;
+  captures: CaptureTickets;
 }
 
 interface Handler<S extends z.ZodTypeAny, R> {
@@ -65,8 +67,11 @@ export const IN_CALL_HANDLERS = {
     await call.finish(peerId, req.reason);
     return null;
   }),
-  'capture:request': handler(CaptureRequest, ({ call, peerId }, req) => {
-    call.requestCapture(peerId, req);
+  'capture:request': handler(CaptureRequest, async ({ call, peerId, captures, sessionId, actor, walks }, req) => {
+    await call.requestCapture(peerId, req, async () => {
+      if (!(await walks.walk(sessionId)).plan.points.some((p) => p.key === req.pointKey)) throw new NotFound('检查项不存在', `unknown point ${req.pointKey}`);
+      return (await captures.issue(sessionId, req.pointKey, actor)).id;
+    });
     return null;
   }),
   'capture:progress': handler(CaptureProgress, ({ call, peerId }, req) => {

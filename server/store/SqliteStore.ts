@@ -11,6 +11,7 @@ import type { WalkEvent } from '../checklist/WalkEvent';
 import { canonicalJson } from '../checklist/canonicalJson';
 import type { EvidenceItem } from '../evidence/EvidenceItem';
 import type { EvidenceRecord, SignedRecord } from '../evidence/EvidenceRecord';
+import type { CaptureTicket } from '../evidence/CaptureTickets';
 import type { Store } from './Store';
 import { MIGRATIONS } from './migrations';
 
@@ -185,6 +186,28 @@ export class SqliteStore implements Store {
       (this.db.prepare('SELECT * FROM walk_events WHERE session_id = ? ORDER BY seq').all(sessionId) as Row[]).map(
         (r) => ({ ...JSON.parse(String(r.body)), seq: Number(r.seq), at: Number(r.at), actor: String(r.actor) }) as WalkEvent,
       ),
+  };
+
+  readonly captureTickets = {
+    insert: async (t: CaptureTicket) => {
+      this.db
+        .prepare('INSERT INTO capture_tickets (id, session_id, point_key, issued_at, issued_by) VALUES (?, ?, ?, ?, ?)')
+        .run(t.id, t.sessionId, t.pointKey, t.issuedAt, t.issuedBy);
+    },
+    get: async (id: string): Promise<CaptureTicket | undefined> => {
+      const r = this.db.prepare('SELECT * FROM capture_tickets WHERE id = ?').get(id) as Row | undefined;
+      if (!r) return undefined;
+      return {
+        id: r.id as string,
+        sessionId: r.session_id as string,
+        pointKey: r.point_key as string,
+        issuedAt: r.issued_at as number,
+        issuedBy: r.issued_by as string,
+        usedByRequest: (r.used_by_request as string | null) ?? undefined,
+      };
+    },
+    markUsed: async (id: string, requestId: string) =>
+      this.db.prepare('UPDATE capture_tickets SET used_by_request = ? WHERE id = ? AND (used_by_request IS NULL OR used_by_request = ?)').run(requestId, id, requestId).changes === 1,
   };
 
   readonly evidenceRecords = {

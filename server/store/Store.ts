@@ -7,6 +7,7 @@ import type { StoredTemplateVersion, StoredWalk } from '../checklist/StoredWalk'
 import type { WalkEvent } from '../checklist/WalkEvent';
 import type { EvidenceItem } from '../evidence/EvidenceItem';
 import type { SignedRecord } from '../evidence/EvidenceRecord';
+import type { CaptureTicket } from '../evidence/CaptureTickets';
 
 // The persistence port. Methods are async even though SQLite is synchronous, so a PostgreSQL
 // store can take its place for multi-node deployments without touching the domain.
@@ -80,8 +81,16 @@ export interface EvidenceRecordRepository {
   list(caseId: string): Promise<SignedRecord[]>;
 }
 
+export interface CaptureTicketRepository {
+  insert(t: CaptureTicket): Promise<void>;
+  get(id: string): Promise<CaptureTicket | undefined>;
+  /** True when the ticket was unused or already used by this same upload id. */
+  markUsed(id: string, requestId: string): Promise<boolean>;
+}
+
 export interface Store {
   evidenceRecords: EvidenceRecordRepository;
+  captureTickets: CaptureTicketRepository;
   templates: TemplateVersionRepository;
   walks: WalkRepository;
   evidence: EvidenceRepository;

@@ -118,4 +118,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE UNIQUE INDEX evidence_request ON evidence_items(session_id, request_id) WHERE request_id IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      CREATE TABLE capture_tickets (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES inspection_sessions(id),
+        point_key TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        issued_by TEXT NOT NULL,
+        used_by_request TEXT
+      );
+    `,
+  },
 ];

@@ -193,6 +193,36 @@ describe('full-resolution photo evidence in Chromium', () => {
     await close();
   });
 
+  it('keeps a photo when its link is revoked mid-upload and sends it from the re-issued link of the same session', async () => {
+    const { sessionId, joinUrl, cookie, inspector, close } = await openCase(srv, browser, '周记茶铺');
+    const ctx = await phoneContext(browser, srv.url, NEAR);
+    const phone = await ctx.newPage();
+    await phone.route('**/photos?**', (route) => route.abort('internetdisconnected'));
+    await phone.goto(joinUrl);
+    await bothLive(phone, inspector);
+    await inspector.click(`.point-list li[data-key="${POINT}"] button`);
+    await inspector.click('.current-point .ask-photo');
+    await inspector.waitForSelector('.capture-state.state-retrying', { timeout: 15_000 });
+    // The office revokes the link while the photo waits; the next attempt learns the link is gone.
+    const [oldLink] = await srv.server.store.joinLinks.listBySession(sessionId);
+    expect((await fetch(`${srv.url}/api/links/${oldLink!.id}/revoke`, { method: 'POST', headers: { cookie } })).status).toBe(200);
+    await phone.unroute('**/photos?**');
+    await phone.waitForSelector('.toast.error >> text=照片已保存在手机上', { timeout: 20_000 });
+    expect(await srv.server.store.evidence.listBySession(sessionId)).toEqual([]);
+    // A new link for the same session, opened on the same phone, sends the kept photo.
+    const issued = (await (await fetch(`${srv.url}/api/sessions/${sessionId}/links`, { method: 'POST', headers: { cookie } })).json()) as { url: string };
+    const again = await ctx.newPage();
+    await again.goto(issued.url);
+    await inspector.waitForFunction(
+      (k) => ((window as unknown as { __kanyanCall: { walk?: WalkView } }).__kanyanCall.walk?.points.find((p) => p.key === k)?.photos.length ?? 0) === 1,
+      POINT,
+      { timeout: 30_000 },
+    );
+    expect((await srv.server.store.evidence.listBySession(sessionId)).filter((i) => i.grade === 'original')).toHaveLength(1);
+    await ctx.close();
+    await close();
+  });
+
   it('takes a gallery photo where the office allows it: an old one from elsewhere is flagged and does not count, a fresh one does', async () => {
     const { sessionId, joinUrl, inspector, close } = await openCase(srv, browser, '钱记餐馆');
     const ctx = await phoneContext(browser, srv.url, NEAR);

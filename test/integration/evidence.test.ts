@@ -7,7 +7,7 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import { verifyExport } from '../../server/evidence/verifyArchive';
 import { bombPng, testJpeg } from '../support/images';
-import { createCase, loginCookie, startTestServer, type CreatedCase, type RunningServer } from '../support/testServer';
+import { captureTicket, createCase, loginCookie, startTestServer, type CreatedCase, type RunningServer } from '../support/testServer';
 
 const ADDRESS = { text: '测试地址', lat: 39.92893, lon: 116.41642 };
 const SIGNBOARD = 'common.signboard_address'; // food template: photo within 50 m
@@ -18,8 +18,9 @@ describe('evidence: stamping, chain, export and verify', () => {
   let c: CreatedCase;
   let photo: Buffer;
   let n = 0;
-  const upload = (body: Buffer, q: Record<string, string | number>) =>
-    fetch(`${srv.url}/j/${c.token}/photos?${new URLSearchParams(Object.entries({ point: SIGNBOARD, requestId: `req-${Date.now()}-${n++}`, ...q }).map(([k, v]) => [k, String(v)]))}`, {
+  /** A camera photo answering a fresh inspector request, or a gallery photo (no request needed). */
+  const upload = async (body: Buffer, q: Record<string, string | number>) =>
+    fetch(`${srv.url}/j/${c.token}/photos?${new URLSearchParams(Object.entries({ point: SIGNBOARD, requestId: `req-${Date.now()}-${n++}`, ...(q.source === 'gallery' ? {} : { capture: await captureTicket(srv, c.sessionId, SIGNBOARD) }), ...q }).map(([k, v]) => [k, String(v)]))}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/octet-stream' },
       body: new Uint8Array(body),
@@ -70,7 +71,7 @@ describe('evidence: stamping, chain, export and verify', () => {
   it('makes exactly one item when an upload is cut mid-way and retried', async () => {
     const before = (await srv.server.store.evidence.listBySession(c.sessionId)).length;
     const requestId = `retry-${Date.now()}`;
-    const qs = new URLSearchParams({ point: SIGNBOARD, requestId, lat: '39.92898', lon: '116.41642', accuracy: '5' });
+    const qs = new URLSearchParams({ point: SIGNBOARD, requestId, capture: await captureTicket(srv, c.sessionId, SIGNBOARD), lat: '39.92898', lon: '116.41642', accuracy: '5' });
     // First attempt: the connection drops after half the bytes.
     await new Promise<void>((resolve) => {
       const req = http.request(`${srv.url}/j/${c.token}/photos?${qs}`, { method: 'POST', headers: { 'Content-Length': photo.length, 'Content-Type': 'application/octet-stream' } });
@@ -196,6 +197,28 @@ describe('evidence: stamping, chain, export and verify', () => {
     expect((await srv.server.store.evidence.get((await fresh.json()).evidenceId))!.checked).toMatchObject({ flags: ['exif_time_missing', 'exif_gps_missing'] });
   });
 
+  it('takes a camera photo only as the answer to an inspector request for that point, once', async () => {
+    const before = (await srv.server.store.evidence.listBySession(c.sessionId)).length;
+    const post = (q: Record<string, string>) =>
+      fetch(`${srv.url}/j/${c.token}/photos?${new URLSearchParams({ point: SIGNBOARD, lat: '39.92898', lon: '116.41642', accuracy: '5', ...q })}`, { method: 'POST', body: new Uint8Array(photo) });
+    // Without a request: an old picture cannot pass as a live camera photo by leaving out source=gallery.
+    const unasked = await post({ requestId: 'unasked-0001' });
+    expect(unasked.status).toBe(403);
+    expect((await unasked.json()).error.message).toContain('拍照请求');
+    expect((await post({ requestId: 'forged-0001', capture: 'no-such-ticket-000' })).status).toBe(403);
+    // A request for another point does not cover this one.
+    const other = await captureTicket(srv, c.sessionId, 'common.business_licence_display');
+    expect((await post({ requestId: 'other-point-0001', capture: other })).status).toBe(403);
+    // One request, one photo; the same upload retried is still that one photo.
+    const ticket = await captureTicket(srv, c.sessionId, SIGNBOARD);
+    expect((await post({ requestId: 'first-0001', capture: ticket })).status).toBe(201);
+    expect((await post({ requestId: 'first-0001', capture: ticket })).status).toBe(200);
+    const second = await post({ requestId: 'second-0001', capture: ticket });
+    expect(second.status).toBe(409);
+    expect((await second.json()).error.message).toContain('再次请求');
+    expect((await srv.server.store.evidence.listBySession(c.sessionId)).length - before).toBe(2);
+  });
+
   it('publishes the public key', async () => {
     const pem = await (await fetch(`${srv.url}/.well-known/kanyan-evidence-key.pem`)).text();
     expect(pem).toContain('BEGIN PUBLIC KEY');
@@ -216,9 +239,9 @@ describe('evidence: key rotation across a restart', () => {
       let cookie = await loginCookie(first.url);
       const c = await createCase(first.url, cookie, ADDRESS);
       const photo = await testJpeg(1600, 1200);
-      const send = (url: string, id: string) =>
-        fetch(`${url}/j/${c.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: id, lat: '39.92898', lon: '116.41642', accuracy: '5' })}`, { method: 'POST', body: new Uint8Array(photo) });
-      expect((await send(first.url, 'before-rotation')).status).toBe(201);
+      const send = async (srv: RunningServer, id: string) =>
+        fetch(`${srv.url}/j/${c.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: id, capture: await captureTicket(srv, c.sessionId, SIGNBOARD), lat: '39.92898', lon: '116.41642', accuracy: '5' })}`, { method: 'POST', body: new Uint8Array(photo) });
+      expect((await send(first, 'before-rotation')).status).toBe(201);
       const oldKey = (await (await fetch(`${first.url}/api/evidence-key`)).json()).keyId as string;
       await first.stop({ keepData: true });
 
@@ -230,7 +253,7 @@ describe('evidence: key rotation across a restart', () => {
       const second = await startTestServer({}, { dataDir });
       try {
         cookie = await loginCookie(second.url);
-        expect((await send(second.url, 'after-rotation')).status).toBe(201);
+        expect((await send(second, 'after-rotation')).status).toBe(201);
         const published = await (await fetch(`${second.url}/.well-known/kanyan-evidence-keys.json`)).json();
         expect(published.active).not.toBe(oldKey);
         expect(published.keys).toHaveLength(2);
@@ -265,8 +288,8 @@ describe('evidence: offices that do not accept gallery photos (the default)', ()
     try {
       const c = await createCase(srv.url, await loginCookie(srv.url), ADDRESS);
       const photo = await testJpeg(1600, 1200);
-      const send = (source: string) =>
-        fetch(`${srv.url}/j/${c.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: `gallery-off-${source}`, source, lat: '39.92898', lon: '116.41642', accuracy: '5' })}`, { method: 'POST', body: new Uint8Array(photo) });
+      const send = async (source: string) =>
+        fetch(`${srv.url}/j/${c.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: `gallery-off-${source}`, source, capture: await captureTicket(srv, c.sessionId, SIGNBOARD), lat: '39.92898', lon: '116.41642', accuracy: '5' })}`, { method: 'POST', body: new Uint8Array(photo) });
       const refused = await send('gallery');
       expect(refused.status).toBe(403);
       expect((await refused.json()).error.message).toContain('不接受相册照片');

@@ -79,3 +79,8 @@ export async function createCase(url: string, cookie: string, address = { text: 
   const body = (await res.json()) as { caseRecord: { id: string }; session: { id: string }; joinUrl: string };
   return { caseId: body.caseRecord.id, sessionId: body.session.id, joinUrl: body.joinUrl, token: body.joinUrl.split('/j/')[1]! };
 }
+
+/** What the inspector's "请申请人拍照" does on the server: the ticket a camera photo must carry. */
+export async function captureTicket(srv: RunningServer, sessionId: string, pointKey: string): Promise<string> {
+  return (await srv.server.captures.issue(sessionId, pointKey, INSPECTOR.username)).id;
+}

@@ -46,12 +46,26 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
   );
 
   // Full-resolution photos from the phone, authorised by its join link; `requestId` makes retries safe.
-  r.post('/j/:token/photos', express.raw({ type: () => true, limit: MAX_PHOTO_BYTES }), async (req, res) => {
-    const { session, caseRecord } = await deps.joinLinks.verify(String(req.params.token));
-    const q = PhotoUploadQuery.safeParse(req.query);
-    if (!q.success) throw new Invalid(`照片参数无效：${q.error.issues.map((i) => i.path.join('.')).join('、')}`, 'bad photo query');
-    if (q.data.filename && /[\\/]|\.\./.test(q.data.filename)) throw new Invalid('文件名不能包含路径', 'path in file name');
-    if (q.data.source === 'gallery' && !deps.galleryUploads) throw new Forbidden('本办理机关不接受相册照片，请按检查人员的要求现场拍照', 'gallery uploads are off');
+  // The link and the parameters are checked before the body is read, so a stranger cannot make the
+  // server buffer 25 MB; a refused body is drained, not kept.
+  const photoUploadAllowed = async (req: Request, res: Response, next: express.NextFunction) => {
+    try {
+      await deps.linkLimiter.hit(req.ip ?? 'unknown');
+      const link = await deps.joinLinks.verify(String(req.params.token));
+      const q = PhotoUploadQuery.safeParse(req.query);
+      if (!q.success) throw new Invalid(`照片参数无效：${q.error.issues.map((i) => i.path.join('.')).join('、')}`, 'bad photo query');
+      if (q.data.filename && /[\\/]|\.\./.test(q.data.filename)) throw new Invalid('文件名不能包含路径', 'path in file name');
+      if (q.data.source === 'gallery' && !deps.galleryUploads) throw new Forbidden('本办理机关不接受相册照片，请按检查人员的要求现场拍照', 'gallery uploads are off');
+      res.locals.photoUpload = { ...link, query: q.data };
+      next();
+    } catch (err) {
+      req.resume();
+      next(err);
+    }
+  };
+  r.post('/j/:token/photos', photoUploadAllowed, express.raw({ type: () => true, limit: MAX_PHOTO_BYTES }), async (req, res) => {
+    const { session, caseRecord, query } = res.locals.photoUpload as PhotoUpload;
+    const q = { data: query };
     const bytes = imageBody(req);
     const result = await deps.evidence.accept({
       caseRecord,
@@ -61,6 +75,7 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
       capturedBy: 'applicant',
       source: q.data.source,
       requestId: q.data.requestId,
+      captureTicket: q.data.capture,
       claim: { lat: q.data.lat, lon: q.data.lon, accuracyM: q.data.accuracy, fixTime: q.data.fixTime, deviceTime: q.data.deviceTime },
     });
     if (!result.duplicate) await publish(session.id);
@@ -117,6 +132,8 @@ const PhotoUploadQuery = z.object({
   point: z.string().min(1).max(200),
   requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   source: z.enum(['photo', 'gallery']).default('photo'),
+  /** The inspector's request this camera photo answers (see CaptureTickets). */
+  capture: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
   lat: z.coerce.number().min(-90).max(90).optional(),
   lon: z.coerce.number().min(-180).max(180).optional(),
   accuracy: z.coerce.number().min(0).max(100_000).optional(),
@@ -124,3 +141,5 @@ const PhotoUploadQuery = z.object({
   deviceTime: z.coerce.number().int().positive().optional(),
   filename: z.string().max(255).optional(),
 });
+
+type PhotoUpload = Awaited<ReturnType<HttpContext['deps']['joinLinks']['verify']>> & { query: z.infer<typeof PhotoUploadQuery> };

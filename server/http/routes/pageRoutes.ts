@@ -19,14 +19,14 @@ export function pageRoutes({ deps }: HttpContext): express.Router {
   r.get('/j/:token', async (req, res) => {
     try {
       await deps.linkLimiter.hit(req.ip ?? 'unknown');
-      const { caseRecord } = await deps.joinLinks.verify(req.params.token);
+      const { caseRecord, session } = await deps.joinLinks.verify(req.params.token);
       res.setHeader('Cache-Control', 'no-store');
       res.type('html').send(
         renderShell({
           title: '视频勘验',
           script: 'applicant',
           earlyScript: 'applicant-early',
-          boot: { token: req.params.token, businessName: caseRecord.businessName, caseNumber: caseRecord.caseNumber, rtpCapabilities: deps.routerRtpCapabilities, galleryUploads: deps.galleryUploads },
+          boot: { token: req.params.token, sessionId: session.id, businessName: caseRecord.businessName, caseNumber: caseRecord.caseNumber, rtpCapabilities: deps.routerRtpCapabilities, galleryUploads: deps.galleryUploads },
         }),
       );
     } catch (err) {

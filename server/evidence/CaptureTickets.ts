@@ -1,0 +1,50 @@
+import crypto from 'node:crypto';
+import type { Clock } from '../platform/clock';
+import { Conflict, Forbidden, Gone } from '../platform/errors';
+import type { Store } from '../store/Store';
+
+/** One inspector request for a photo: a camera photo from the phone must answer one. */
+export interface CaptureTicket {
+  id: string;
+  sessionId: string;
+  pointKey: string;
+  issuedAt: number;
+  issuedBy: string;
+  /** The phone's upload id that used it; retries of that same upload may use it again. */
+  usedByRequest?: string;
+}
+
+/** A photo waiting on a weak connection may take a long time to arrive, but not longer than a join link lives. */
+const TICKET_LIFETIME_MS = 24 * 3600_000;
+
+/**
+ * Ties camera photos to the inspector's requests. Without this the phone alone would decide whether
+ * an upload is a live camera photo or an old picture from its gallery; with it, a "camera photo" is
+ * one the server asked for, for that point, in that session, and each request yields one photo.
+ */
+export class CaptureTickets {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async issue(sessionId: string, pointKey: string, issuedBy: string): Promise<CaptureTicket> {
+    const ticket: CaptureTicket = { id: crypto.randomBytes(12).toString('base64url'), sessionId, pointKey, issuedAt: this.clock.now(), issuedBy };
+    await this.store.captureTickets.insert(ticket);
+    return ticket;
+  }
+
+  /** Marks the ticket used by this upload, or says in the phone's words why it cannot be. */
+  async redeem(ticketId: string | undefined, sessionId: string, pointKey: string, requestId: string): Promise<CaptureTicket> {
+    const ticket = ticketId ? await this.store.captureTickets.get(ticketId) : undefined;
+    if (!ticket || ticket.sessionId !== sessionId) {
+      throw new Forbidden('现场照片须在检查人员发出拍照请求后拍摄', 'camera photo without a capture ticket');
+    }
+    if (ticket.pointKey !== pointKey) throw new Forbidden('照片与检查人员请求的检查项不一致', `ticket for ${ticket.pointKey}, upload for ${pointKey}`);
+    if (this.clock.now() - ticket.issuedAt > TICKET_LIFETIME_MS) throw new Gone('拍照请求已过期，请检查人员重新请求', 'capture ticket expired');
+    if (!(await this.store.captureTickets.markUsed(ticket.id, requestId))) {
+      throw new Conflict('这次拍照请求已经收到过一张照片，请检查人员再次请求', 'capture ticket already used');
+    }
+    return { ...ticket, usedByRequest: requestId };
+  }
+}
