@@ -17,7 +17,7 @@ export class EvidenceFiles {
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
     const file = this.pathOf(sha256, ext);
     if (fs.existsSync(file)) return { sha256, file };
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    if (await fs.promises.mkdir(path.dirname(file), { recursive: true })) await syncDir(this.root);
     const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
     const fh = await fs.promises.open(tmp, 'wx', 0o640);
     try {
@@ -27,6 +27,18 @@ export class EvidenceFiles {
       await fh.close();
     }
     await fs.promises.rename(tmp, file);
+    // The rename lives in the folder's entry list: without syncing the folder a power cut could
+    // leave a committed database row pointing at a file that is not there.
+    await syncDir(path.dirname(file));
     return { sha256, file };
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await fs.promises.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }

@@ -67,11 +67,28 @@ export class EvidenceIntake {
     private readonly exifLimits: ExifLimits = { maxTimeSkewMs: 10 * 60_000, maxGpsMismatchM: 200 },
   ) {}
 
+  /** Uploads being taken in, by session and request id: a retry racing its own first attempt waits for it. */
+  private readonly inFlight = new Map<string, Promise<IntakeResult>>();
+
   async accept(a: IntakeArgs): Promise<IntakeResult> {
+    if (!a.requestId) return this.intake(a);
+    const key = `${a.sessionId}\n${a.requestId}`;
+    const running = this.inFlight.get(key);
+    if (running) return { ...(await running), duplicate: true };
+    const run = this.intake(a).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, run);
+    return run;
+  }
+
+  private async intake(a: IntakeArgs): Promise<IntakeResult> {
     const serverTime = this.clock.now();
     if (a.requestId) {
       const done = await this.store.evidence.byRequest(a.sessionId, a.requestId);
-      if (done) return { original: done, stamped: (await this.derivativeOf(done)) ?? done, duplicate: true };
+      if (done) {
+        // The first attempt may have stopped after storing the item (crash, closed walk): finish it.
+        await this.attachToWalk(done);
+        return { original: done, stamped: (await this.derivativeOf(done)) ?? done, duplicate: true };
+      }
     }
     const type = imageTypeOf(a.bytes);
     if (!type) throw new Invalid('上传的不是 JPEG 或 PNG 图片（按文件内容判断）', 'not an image by content');
@@ -125,7 +142,7 @@ export class EvidenceIntake {
       bytes: a.bytes.length,
       serverTime,
       claimed,
-      checked,
+      checked: { ...checked, source: a.source },
       capturedBy: a.capturedBy,
       requestId: a.requestId,
     };
@@ -139,17 +156,27 @@ export class EvidenceIntake {
       requestId: undefined,
       parentSha256: orig.sha256,
     };
-    await this.store.evidence.insert(original);
-    await this.store.evidence.insert(derivative);
+    // Order matters for a retry after a failure part-way: chain records first (a repeat only adds a
+    // truthful second record of the same bytes), then the items, whose presence makes a retry a
+    // duplicate, then the walk, which a duplicate completes if it is missing.
     const common = { caseId: a.caseRecord.id, caseNumber: a.caseRecord.caseNumber, sessionId: a.sessionId, pointKey: a.pointKey, serverTime, claimed, checked: { ...checked, source: a.source }, capturedBy: a.capturedBy };
     await this.chain.append({ ...common, kind: grade === 'frame' ? 'frame' : 'original', sha256: orig.sha256, bytes: a.bytes.length, mediaType: type.mediaType, file: `originals/${orig.sha256}.${type.ext}`, parentSha256: null });
     await this.chain.append({ ...common, kind: 'stamped', sha256: deriv.sha256, bytes: stamped.jpeg.length, mediaType: 'image/jpeg', file: `derivatives/${deriv.sha256}.jpg`, parentSha256: orig.sha256 });
-    await this.walks.record(
-      a.sessionId,
-      { type: 'evidence_attached', key: a.pointKey, evidence: { evidenceId: original.id, kind: 'photo', distance: checked.distance, source: a.source, flags: checked.flags } },
-      a.capturedBy,
-    );
+    await this.store.evidence.insertAll([original, derivative]);
+    await this.attachToWalk(original);
     return { original, stamped: derivative, duplicate: false };
+  }
+
+  /** Puts the photo on its checklist point unless it is there already or the checklist has closed meanwhile. */
+  private async attachToWalk(original: EvidenceItem): Promise<void> {
+    const walk = await this.walks.walk(original.sessionId);
+    if (walk.closed || (walk.evidence.get(original.pointKey) ?? []).some((e) => e.evidenceId === original.id)) return;
+    const c = original.checked;
+    await this.walks.record(
+      original.sessionId,
+      { type: 'evidence_attached', key: original.pointKey, evidence: { evidenceId: original.id, kind: 'photo', distance: c.distance, source: c.source ?? (original.grade === 'frame' ? 'frame' : 'photo'), flags: c.flags } },
+      original.capturedBy,
+    );
   }
 
   async get(id: string): Promise<EvidenceItem> {
@@ -200,12 +227,14 @@ export class EvidenceIntake {
     const taken = exifTime(tags?.DateTimeOriginal, tags?.OffsetTimeOriginal);
     if (taken === undefined) flags.push('exif_time_missing');
     else if (Math.abs(taken - serverTime) > this.exifLimits.maxTimeSkewMs) flags.push('exif_time_mismatch');
-    if (!gps) flags.push('exif_gps_missing');
+    // A malformed GPS tag (e.g. a zero denominator) reads back as NaN: as good as none.
+    if (!gps || !Number.isFinite(gps.latitude) || !Number.isFinite(gps.longitude)) flags.push('exif_gps_missing');
     else if (claim.lat !== undefined && claim.lon !== undefined && distanceMetres({ lat: gps.latitude, lon: gps.longitude }, { lat: claim.lat, lon: claim.lon }) > this.exifLimits.maxGpsMismatchM) {
       flags.push('exif_gps_mismatch');
     }
     checked.flags = flags;
-    return { dateTimeOriginal: taken ?? null, gps: gps ? { lat: gps.latitude, lon: gps.longitude } : null };
+    const gpsOk = gps && Number.isFinite(gps.latitude) && Number.isFinite(gps.longitude);
+    return { dateTimeOriginal: taken ?? null, gps: gpsOk ? { lat: gps.latitude, lon: gps.longitude } : null };
   }
 }
 

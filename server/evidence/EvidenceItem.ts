@@ -14,7 +14,7 @@ export interface EvidenceItem {
   bytes: number;
   serverTime: number;
   claimed: { lat?: number; lon?: number; accuracyM?: number; fixTime?: number };
-  checked: { distanceM?: number; limitM?: number; distance?: 'pass' | 'fail' | 'uncertain'; flags?: string[] };
+  checked: { distanceM?: number; limitM?: number; distance?: 'pass' | 'fail' | 'uncertain'; flags?: string[]; source?: 'photo' | 'frame' | 'gallery' };
   capturedBy: string;
   /** The phone's id for this photo: a retried upload finds the item it already made. */
   requestId?: string;

@@ -224,15 +224,18 @@ export class SqliteStore implements Store {
     list: async (caseId: string) => (this.db.prepare('SELECT * FROM evidence_records WHERE case_id = ? ORDER BY seq').all(caseId) as Row[]).map(toSigned),
   };
 
+  private insertEvidence(e: EvidenceItem): void {
+    this.db
+      .prepare(
+        `INSERT INTO evidence_items (id, session_id, point_key, kind, grade, sha256, media_type, bytes, server_time, claimed, checked, captured_by, request_id, parent_sha256)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(e.id, e.sessionId, e.pointKey, e.kind, e.grade, e.sha256, e.mediaType, e.bytes, e.serverTime, JSON.stringify(e.claimed), JSON.stringify(e.checked), e.capturedBy, e.requestId ?? null, e.parentSha256 ?? null);
+  }
+
   readonly evidence = {
-    insert: async (e: EvidenceItem) => {
-      this.db
-        .prepare(
-          `INSERT INTO evidence_items (id, session_id, point_key, kind, grade, sha256, media_type, bytes, server_time, claimed, checked, captured_by, request_id, parent_sha256)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(e.id, e.sessionId, e.pointKey, e.kind, e.grade, e.sha256, e.mediaType, e.bytes, e.serverTime, JSON.stringify(e.claimed), JSON.stringify(e.checked), e.capturedBy, e.requestId ?? null, e.parentSha256 ?? null);
-    },
+    insert: async (e: EvidenceItem) => this.insertEvidence(e),
+    insertAll: async (items: EvidenceItem[]) => this.db.transaction(() => items.forEach((e) => this.insertEvidence(e)))(),
     byRequest: async (sessionId: string, requestId: string) => {
       const r = this.db.prepare('SELECT * FROM evidence_items WHERE session_id = ? AND request_id = ?').get(sessionId, requestId) as Row | undefined;
       return r ? toEvidence(r) : undefined;

@@ -70,6 +70,8 @@ export interface WalkRepository {
 
 export interface EvidenceRepository {
   insert(e: EvidenceItem): Promise<void>;
+  /** All or nothing: an original is never stored without its stamped copy. */
+  insertAll(items: EvidenceItem[]): Promise<void>;
   byRequest(sessionId: string, requestId: string): Promise<EvidenceItem | undefined>;
   listBySession(sessionId: string): Promise<EvidenceItem[]>;
   get(id: string): Promise<EvidenceItem | undefined>;

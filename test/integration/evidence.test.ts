@@ -193,6 +193,11 @@ describe('evidence: stamping, chain, export and verify', () => {
     const item = (await srv.server.store.evidence.get((await res.json()).evidenceId))!;
     expect(item.checked).toMatchObject({ flags: ['exif_time_mismatch', 'exif_gps_mismatch'] });
     expect((item.claimed as { exif: { gps: { lat: number } } }).exif.gps.lat).toBeCloseTo(31.2333, 3);
+    // A GPS tag with zero denominators reads back as NaN: flagged as missing, not a server error.
+    const broken = await sharp(photo).withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '31/0 0/0 0/0', GPSLongitudeRef: 'E', GPSLongitude: '121/0 0/0 0/0' } }).jpeg().toBuffer();
+    const brokenRes = await upload(broken, { source: 'gallery', lat: 39.92898, lon: 116.41642, accuracy: 5 });
+    expect(brokenRes.status).toBe(201);
+    expect((await srv.server.store.evidence.get((await brokenRes.json()).evidenceId))!.checked.flags).toContain('exif_gps_missing');
     const fresh = await upload(photo, { source: 'gallery', lat: 39.92898, lon: 116.41642, accuracy: 5 });
     expect((await srv.server.store.evidence.get((await fresh.json()).evidenceId))!.checked).toMatchObject({ flags: ['exif_time_missing', 'exif_gps_missing'] });
   });
@@ -217,6 +222,15 @@ describe('evidence: stamping, chain, export and verify', () => {
     expect(second.status).toBe(409);
     expect((await second.json()).error.message).toContain('再次请求');
     expect((await srv.server.store.evidence.listBySession(c.sessionId)).length - before).toBe(2);
+
+    // A retry racing its own first attempt (the phone gave up waiting and sent again) makes one item.
+    const raced = await captureTicket(srv, c.sessionId, SIGNBOARD);
+    const both = await Promise.all([post({ requestId: 'raced-0001', capture: raced }), post({ requestId: 'raced-0001', capture: raced })]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 201]);
+    expect((await srv.server.store.evidence.listBySession(c.sessionId)).filter((e) => e.requestId === 'raced-0001')).toHaveLength(1);
+    const walk = await srv.server.walks.view(c.sessionId);
+    const ids = walk.points.find((p) => p.key === SIGNBOARD)!.photos.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('publishes the public key', async () => {
