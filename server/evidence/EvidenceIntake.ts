@@ -104,7 +104,7 @@ export class EvidenceIntake {
       checked.distance = hasFix ? distanceVerdict(checked.distanceM!, a.claim.accuracyM ?? 0, point.evidence.maxDistanceM) : 'uncertain';
     }
     if (a.claim.deviceTime !== undefined) checked.clockSkewMs = a.claim.deviceTime - serverTime;
-    const exif = a.source === 'gallery' ? await this.compareExif(a.bytes, serverTime, a.claim, checked) : undefined;
+    const exif = a.source === 'gallery' ? await this.compareExif(a.bytes, serverTime, a.claim, a.caseRecord.address, checked) : undefined;
 
     let stamped;
     try {
@@ -218,7 +218,11 @@ export class EvidenceIntake {
   }
 
   /** Gallery photos carry their own EXIF: a time or place far from the server's flags the evidence. */
-  private async compareExif(bytes: Buffer, serverTime: number, claim: PhotoClaim, checked: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /**
+   * The EXIF position is compared with the phone's fix, or with the registered address when the
+   * phone sent none: leaving out the location must not skip the check.
+   */
+  private async compareExif(bytes: Buffer, serverTime: number, claim: PhotoClaim, registered: { lat: number; lon: number }, checked: Record<string, unknown>): Promise<Record<string, unknown>> {
     const tags = (await exifr.parse(bytes, { pick: ['DateTimeOriginal', 'OffsetTimeOriginal'], reviveValues: false }).catch(() => undefined)) as
       | { DateTimeOriginal?: string; OffsetTimeOriginal?: string }
       | undefined;
@@ -229,7 +233,7 @@ export class EvidenceIntake {
     else if (Math.abs(taken - serverTime) > this.exifLimits.maxTimeSkewMs) flags.push('exif_time_mismatch');
     // A malformed GPS tag (e.g. a zero denominator) reads back as NaN: as good as none.
     if (!gps || !Number.isFinite(gps.latitude) || !Number.isFinite(gps.longitude)) flags.push('exif_gps_missing');
-    else if (claim.lat !== undefined && claim.lon !== undefined && distanceMetres({ lat: gps.latitude, lon: gps.longitude }, { lat: claim.lat, lon: claim.lon }) > this.exifLimits.maxGpsMismatchM) {
+    else if (distanceMetres({ lat: gps.latitude, lon: gps.longitude }, claim.lat !== undefined && claim.lon !== undefined ? { lat: claim.lat, lon: claim.lon } : registered) > this.exifLimits.maxGpsMismatchM) {
       flags.push('exif_gps_mismatch');
     }
     checked.flags = flags;

@@ -193,6 +193,9 @@ describe('evidence: stamping, chain, export and verify', () => {
     const item = (await srv.server.store.evidence.get((await res.json()).evidenceId))!;
     expect(item.checked).toMatchObject({ flags: ['exif_time_mismatch', 'exif_gps_mismatch'] });
     expect((item.claimed as { exif: { gps: { lat: number } } }).exif.gps.lat).toBeCloseTo(31.2333, 3);
+    // Leaving out the phone's location does not skip the check: the registered address stands in.
+    const noFix = await upload(old, { source: 'gallery' });
+    expect((await srv.server.store.evidence.get((await noFix.json()).evidenceId))!.checked.flags).toContain('exif_gps_mismatch');
     // A GPS tag with zero denominators reads back as NaN: flagged as missing, not a server error.
     const broken = await sharp(photo).withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '31/0 0/0 0/0', GPSLongitudeRef: 'E', GPSLongitude: '121/0 0/0 0/0' } }).jpeg().toBuffer();
     const brokenRes = await upload(broken, { source: 'gallery', lat: 39.92898, lon: 116.41642, accuracy: 5 });
