@@ -33,7 +33,7 @@ if (!process.argv.includes('--force') && fs.existsSync(stamp) && fs.readFileSync
 fs.mkdirSync(out, { recursive: true });
 await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { applicant: 'client/applicant/main.ts', 'applicant-early': 'client/applicant/early.ts', inspector: 'client/inspector/main.ts' },
+  entryPoints: { applicant: 'client/applicant/main.ts', 'applicant-early': 'client/applicant/early.ts', inspector: 'client/inspector/main.ts', admin: 'client/admin/main.ts' },
   outdir: out,
   bundle: true,
   minify: true,

@@ -4,9 +4,10 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type Redis from 'ioredis';
+import { AccountService } from './accounts/AccountService';
+import { createAuthorize } from './accounts/authorize';
 import { CallRegistry } from './call/CallRegistry';
 import { CaseService } from './cases/CaseService';
-import { InspectorAuth } from './cases/InspectorAuth';
 import { JoinLinks } from './cases/JoinLinks';
 import { TemplateLibrary } from './checklist/TemplateLibrary';
 import { EvidenceFiles } from './evidence/EvidenceFiles';
@@ -16,7 +17,13 @@ import { EvidenceIntake } from './evidence/EvidenceIntake';
 import { EvidenceSigner } from './evidence/EvidenceSigner';
 import { CaptureTickets } from './evidence/CaptureTickets';
 import { WalkLogSealer } from './evidence/WalkLogSealer';
+import { AccessResources } from './inspection/AccessResources';
+import { CaptureRequests } from './inspection/CaptureRequests';
+import { CaseIntake } from './inspection/CaseIntake';
+import type { InspectionEvents } from './inspection/InspectionEvents';
+import { InspectionLifecycle } from './inspection/InspectionLifecycle';
 import { InspectionWalks } from './inspection/InspectionWalks';
+import { SessionLinks } from './inspection/SessionLinks';
 import { CLIENT_DIST, createHttpApp } from './http/HttpApp';
 import { systemClock, type Clock } from './platform/clock';
 import type { Config } from './platform/config';
@@ -27,6 +34,7 @@ import { connectRedis } from './platform/redis';
 import { RedisProcess } from './platform/RedisProcess';
 import { loadOrCreateSecret, writeSecretNote } from './platform/secrets';
 import { lanAddresses, loadTls } from './platform/tls';
+import { TypedEvents } from './platform/TypedEvents';
 import { SignalingServer } from './signaling/SignalingServer';
 import { WorkerPool } from './sfu/WorkerPool';
 import { SqliteStore } from './store/SqliteStore';
@@ -43,7 +51,7 @@ function announcedIpFor(config: Config): string | undefined {
 }
 
 /** Where a generated first password is kept (data/secrets/…) so a missed banner is not a lock-out. */
-export const INITIAL_PASSWORD_FILE = 'initial-inspector-password';
+export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
 
 export interface StartOptions {
   clock?: Clock;
@@ -61,16 +69,48 @@ export class KanyanServer {
     readonly url: string,
     readonly store: Store,
     readonly redis: Redis,
-    readonly cases: CaseService,
-    readonly joinLinks: JoinLinks,
-    readonly auth: InspectorAuth,
-    readonly pool: WorkerPool,
-    readonly calls: CallRegistry,
-    readonly walks: InspectionWalks,
-    readonly captures: CaptureTickets,
+    readonly parts: {
+      cases: CaseService;
+      intake: CaseIntake;
+      lifecycle: InspectionLifecycle;
+      links: SessionLinks;
+      accounts: AccountService;
+      pool: WorkerPool;
+      calls: CallRegistry;
+      walks: InspectionWalks;
+      captures: CaptureTickets;
+    },
     readonly seededPassword: string | undefined,
     private readonly teardown: Array<() => Promise<void> | void>,
   ) {}
+
+  get cases() {
+    return this.parts.cases;
+  }
+  get lifecycle() {
+    return this.parts.lifecycle;
+  }
+  get links() {
+    return this.parts.links;
+  }
+  get accounts() {
+    return this.parts.accounts;
+  }
+  get pool() {
+    return this.parts.pool;
+  }
+  get calls() {
+    return this.parts.calls;
+  }
+  get walks() {
+    return this.parts.walks;
+  }
+  get captures() {
+    return this.parts.captures;
+  }
+  get intake() {
+    return this.parts.intake;
+  }
 
   static async start(config: Config, log: Logger, opts: StartOptions = {}): Promise<KanyanServer> {
     const clock = opts.clock ?? systemClock;
@@ -99,38 +139,54 @@ export class KanyanServer {
       redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
       teardown.push(() => void redis.disconnect());
 
-      const joinLinks = new JoinLinks(store, loadOrCreateSecret(config.dataDir, 'join-link.key'), clock, config.joinLinkTtlMs);
-      const auth = new InspectorAuth(store, clock);
-      const seeded = await auth.seed(config.seedInspector.username, config.seedInspector.password);
+      const accounts = new AccountService(store.accounts, store.logins, clock, log);
+      const seeded = await accounts.seed(config.seedAdmin.username, config.seedAdmin.password);
       if (seeded.generatedPassword) writeSecretNote(config.dataDir, INITIAL_PASSWORD_FILE, seeded.generatedPassword);
+      const authorize = createAuthorize(log.child({ part: 'authorize' }));
       const signer = EvidenceSigner.loadOrCreate(config.dataDir, clock.now());
       const chain = new EvidenceChain(store, signer);
       const evidenceFiles = new EvidenceFiles(path.join(config.dataDir, 'evidence'));
-      const sealer = new WalkLogSealer(store, evidenceFiles, chain, clock);
-      const walks = new InspectionWalks(store, TemplateLibrary.load(), clock, (sid, events, by) => sealer.seal(sid, events, by));
-      const cases = new CaseService(store, joinLinks, clock, walks);
+
+      // The inspection domain: one event bus, one lifecycle owner, the checklist it drives.
+      const inspectionEvents = new TypedEvents<InspectionEvents>(log);
+      teardown.push(() => inspectionEvents.removeAll());
+      const walks = new InspectionWalks(store, TemplateLibrary.load(), clock, inspectionEvents);
+      const cases = new CaseService(store, clock);
+      const lifecycle = new InspectionLifecycle(store, cases, walks, new WalkLogSealer(store, evidenceFiles, chain, clock), clock, inspectionEvents, log);
+      await lifecycle.recover();
+      const joinLinks = new JoinLinks(store, loadOrCreateSecret(config.dataDir, 'join-link.key'), clock, config.joinLinkTtlMs);
+      const links = new SessionLinks(joinLinks, lifecycle, clock, inspectionEvents, log);
+      const intake = new CaseIntake(store, cases, accounts, lifecycle, links);
+      const resources = new AccessResources(cases, lifecycle);
+      const captures = new CaptureTickets(store, clock);
+      const captureRequests = new CaptureRequests(lifecycle, walks, captures, inspectionEvents);
 
       const pool = await WorkerPool.create(
         { workers: config.rtc.workers, listenIp: config.rtc.listenIp, announcedIp: announcedIpFor(config), basePort: config.rtc.basePort },
         log,
       );
       teardown.push(() => pool.close());
-      const calls = new CallRegistry(pool, { store, clock, log, reconnectGraceMs: config.reconnectGraceMs });
-      teardown.push(() => calls.endAll('server_shutdown'));
+      const calls = new CallRegistry(pool, { store, clock, log, reconnectGraceMs: config.reconnectGraceMs }, inspectionEvents, (sessionId, presence) => {
+        void lifecycle.presence(sessionId, presence).catch((err: unknown) => log.warn({ err, sessionId }, 'presence did not move the lifecycle'));
+      });
+      teardown.push(() => calls.close('server_shutdown'));
 
       const tls = loadTls(config, log);
-      const captures = new CaptureTickets(store, clock);
-      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, captures, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
+      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, captures, inspectionEvents, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
       const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks);
       const app = createHttpApp({
+        accounts,
+        cases,
+        lifecycle,
+        links,
+        resources,
+        authorize,
+        intake,
         walks,
         evidence,
+        captureTickets: captures,
         exporter,
         signer,
-        cases,
-        auth,
-        joinLinks,
-        calls,
         loginLimiter: new RateLimiter(redis, 'login', 10, 60),
         linkLimiter: new RateLimiter(redis, 'link', 120, 60),
         routerRtpCapabilities: pool.routerRtpCapabilities,
@@ -142,8 +198,12 @@ export class KanyanServer {
         log,
       });
       const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
-      const signaling = new SignalingServer(server, calls, walks, captures, { joinLinks, auth, cases, limiter: new RateLimiter(redis, 'join', 120, 60) }, log);
-      // Runs before endAll in the reversed teardown, so pages get their 'call:ended' first.
+      const signaling = new SignalingServer(
+        server,
+        { links, accounts, lifecycle, resources, authorize, calls, walks, captures: captureRequests, limiter: new RateLimiter(redis, 'join', 120, 60) },
+        log,
+      );
+      // Runs before the calls close in the reversed teardown, so pages get their 'call:ended' first.
       teardown.push(async () => {
         await signaling.close();
         server.closeAllConnections?.();
@@ -157,7 +217,7 @@ export class KanyanServer {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
       log.info({ url }, 'kanyan listening');
-      return new KanyanServer(url, store, redis, cases, joinLinks, auth, pool, calls, walks, captures, seeded.generatedPassword, teardown);
+      return new KanyanServer(url, store, redis, { cases, intake, lifecycle, links, accounts, pool, calls, walks, captures }, seeded.generatedPassword, teardown);
     } catch (err) {
       await undo();
       throw err;
@@ -167,7 +227,7 @@ export class KanyanServer {
   /** Ends live calls with a message, then closes sockets, media workers, Redis and the store. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.calls.endAll('server_shutdown');
+      this.parts.calls.endAll('server_shutdown');
       for (const t of this.teardown.reverse()) await Promise.resolve(t()).catch(() => undefined);
     })();
     return this.closing;

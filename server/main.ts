@@ -24,10 +24,14 @@ async function main(): Promise<void> {
   const lines = [
     '',
     '  勘验 Kanyan is running',
-    `  Inspector console:  ${server.url}/inspector`,
-    `  Login:              ${config.seedInspector.username} / ${passwordHint(config.dataDir, server.seededPassword, !!config.seedInspector.password)}`,
+    `  Staff console:      ${server.url}/inspector`,
+    `  Accounts (admin):   ${server.url}/admin`,
+    `  First admin:        ${config.seedAdmin.username} / ${passwordHint(config.dataDir, server.seededPassword, !!config.seedAdmin.password)}`,
   ];
-  if (config.seedDemo) lines.push(`  Demo phone link:    ${origin}/j/${await demoJoinToken(server.cases, server.joinLinks)}`);
+  if (config.seedDemo) {
+    const admin = (await server.accounts.list()).find((a) => a.username === config.seedAdmin.username && a.roles.includes('inspector'));
+    if (admin) lines.push(`  Demo phone link:    ${origin}/j/${await demoJoinToken(server.cases, server.intake, server.lifecycle, server.links, admin)}`);
+  }
   if (server.url.startsWith('https')) lines.push('  (self-signed certificate: accept the browser warning once, or set TLS_CERT / TLS_KEY)');
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
 
 function passwordHint(dataDir: string, generated: string | undefined, fromEnv: boolean): string {
   if (generated) return generated;
-  if (fromEnv) return '(INSPECTOR_PASSWORD)';
+  if (fromEnv) return '(ADMIN_PASSWORD)';
   const file = path.join(dataDir, 'secrets', INITIAL_PASSWORD_FILE);
   return fs.existsSync(file) ? `(first password in ${path.relative(process.cwd(), file)})` : '(as set on first start)';
 }

@@ -1,21 +1,41 @@
 import type { CaseRecord } from '../cases/CaseRecord';
-import type { EndReason } from '../protocol/signaling';
+import type { InspectionEvents } from '../inspection/InspectionEvents';
+import { acceptsCall } from '../inspection/SessionState';
+import type { Logger } from '../platform/logger';
+import { TypedEvents } from '../platform/TypedEvents';
+import type { CallPresence, EndReason } from '../protocol/signaling';
 import { Room } from '../sfu/Room';
 import type { WorkerPool } from '../sfu/WorkerPool';
+import type { CallEvents } from './CallEvents';
 import { InspectionCall, type CallDeps } from './InspectionCall';
 
 /**
  * The live calls, one per inspection session. Creation is serialised per session so two pages
- * joining at the same instant land in the same router.
+ * joining at the same instant land in the same router. Calls follow the inspection: when its
+ * lifecycle leaves the in-call states the call ends, and a revoked link loses its phone.
  */
 export class CallRegistry {
+  readonly events: TypedEvents<CallEvents>;
   private readonly calls = new Map<string, InspectionCall>();
   private readonly pending = new Map<string, Promise<InspectionCall>>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly deps: CallDeps;
 
   constructor(
     private readonly pool: WorkerPool,
-    private readonly deps: CallDeps,
-  ) {}
+    deps: Omit<CallDeps, 'events' | 'onPresence'> & { log: Logger },
+    inspection: TypedEvents<InspectionEvents>,
+    onPresence: (sessionId: string, presence: CallPresence) => void,
+  ) {
+    this.events = new TypedEvents<CallEvents>(deps.log);
+    this.deps = { ...deps, events: this.events, onPresence };
+    this.unsubscribe.push(
+      inspection.on('state.changed', (c) => {
+        if (!acceptsCall(c.to)) this.get(c.sessionId)?.end(c.to === 'interrupted' || c.to === 'abandoned' ? 'interrupted' : 'finished');
+      }),
+      inspection.on('link.revoked', (e) => this.get(e.sessionId)?.expelLink(e.linkId, e.reason === 'replaced' ? 'link_replaced' : 'revoked')),
+    );
+  }
 
   get(sessionId: string): InspectionCall | undefined {
     const call = this.calls.get(sessionId);
@@ -31,7 +51,7 @@ export class CallRegistry {
       const room = await Room.create(this.pool, sessionId, this.deps.log);
       const call = new InspectionCall(caseRecord, sessionId, room, this.deps);
       this.calls.set(sessionId, call);
-      call.observer.once('close', () => {
+      call.onClose(() => {
         if (this.calls.get(sessionId) === call) this.calls.delete(sessionId);
       });
       return call;
@@ -51,5 +71,10 @@ export class CallRegistry {
   endAll(reason: EndReason): void {
     for (const call of [...this.calls.values()]) call.end(reason);
     this.calls.clear();
+  }
+
+  close(reason: EndReason): void {
+    this.endAll(reason);
+    for (const u of this.unsubscribe.splice(0)) u();
   }
 }

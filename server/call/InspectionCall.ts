@@ -1,70 +1,59 @@
-import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { CaseRecord } from '../cases/CaseRecord';
 import { distanceMetres } from '../geo/distance';
 import type { Clock } from '../platform/clock';
-import { Forbidden, NotFound } from '../platform/errors';
+import { Forbidden, Gone, NotFound } from '../platform/errors';
 import type { Logger } from '../platform/logger';
-import type {
-  ApplicantPresence,
-  CameraRequest,
-  CameraState,
-  CaptureProgress,
-  CaptureRequest,
-  EndReason,
-  JoinResult,
-  MediaSource,
-  PositionReport,
-  PositionUpdate,
-  Role,
-  ServerToClientEvents,
-} from '../protocol/signaling';
-import type { ApplicantPrompt, WalkView } from '../protocol/walk';
+import type { TypedEvents } from '../platform/TypedEvents';
+import type { ApplicantPresence, CallPresence, CallRole, CameraRequest, CameraState, EndReason, JoinResult, MediaSource, PositionReport, PositionUpdate } from '../protocol/signaling';
 import type { Room } from '../sfu/Room';
 import type { Store } from '../store/Store';
-import type { CallLink } from './CallLink';
-import { END_MESSAGES } from './endMessages';
+import type { CallEvents } from './CallEvents';
 
 interface Participant {
   peerId: string;
-  role: Role;
-  link: CallLink;
-  /** The join link an applicant came in with, so revoking it can end their call. */
+  role: CallRole;
+  /** The join link an applicant came in with, so revoking it can take that phone out. */
   joinLinkId?: string;
+  /** The staff account behind an inspector or observer page. */
+  accountId?: string;
 }
 
 export interface JoinRequestOf {
   peerId: string;
-  role: Role;
-  link: CallLink;
+  role: CallRole;
   rtpCapabilities: types.RtpCapabilities;
   joinLinkId?: string;
-}
-
-interface CallEvents {
-  close: [];
+  accountId?: string;
 }
 
 export interface CallDeps {
   store: Store;
   clock: Clock;
   log: Logger;
+  events: TypedEvents<CallEvents>;
   reconnectGraceMs: number;
+  /** Presence drives the inspection's lifecycle; the call only reports it. */
+  onPresence(sessionId: string, presence: CallPresence): void;
 }
 
 /**
- * The live call of one inspection session: who is in it, the applicant's presence (live,
- * reconnecting, absent), the latest position, and the rule that the newest phone on a link wins.
+ * The live call of one inspection session: who is in it, the applicant's presence (waiting, live,
+ * reconnecting, absent), the latest position and camera, and the media room. It decides nothing
+ * about the inspection itself.
  */
 export class InspectionCall {
-  readonly observer = new EventEmitter<CallEvents>();
   private readonly participants = new Map<string, Participant>();
-  private presence: ApplicantPresence = 'waiting';
+  /** Pages whose join is in progress: a page that leaves meanwhile must not become a ghost. */
+  private readonly joining = new Set<string>();
+  private applicant: ApplicantPresence = 'waiting';
   private graceTimer: NodeJS.Timeout | undefined;
   private position: PositionUpdate | null = null;
   private camera: CameraState | null = null;
   private lastFixAt = 0;
+  private lastReported = '';
   private _closed = false;
+  private readonly closeListeners: Array<() => void> = [];
   private readonly log: Logger;
 
   constructor(
@@ -74,8 +63,8 @@ export class InspectionCall {
     private readonly deps: CallDeps,
   ) {
     this.log = deps.log.child({ sessionId, caseId: caseRecord.id });
-    room.observer.on('consumer', (peerId, offer) => this.participants.get(peerId)?.link.send('consumer:new', offer));
-    room.observer.on('consumerClosed', (peerId, consumerId) => this.participants.get(peerId)?.link.send('consumer:closed', { consumerId }));
+    room.observer.on('consumer', (peerId, offer) => deps.events.emit('peer.consumer', peerId, offer));
+    room.observer.on('consumerClosed', (peerId, consumerId) => deps.events.emit('peer.consumerClosed', peerId, consumerId));
     // The router only closes under us when its worker died.
     room.observer.once('close', () => this.end('media_failure'));
   }
@@ -84,68 +73,88 @@ export class InspectionCall {
     return this._closed;
   }
 
-  get applicantPresence(): ApplicantPresence {
-    return this.presence;
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
   }
 
-  async join({ peerId, role, link, rtpCapabilities, joinLinkId }: JoinRequestOf): Promise<JoinResult> {
-    if (role === 'applicant') this.replaceApplicant(peerId);
-    const { peer, consumers } = await this.room.addPeer(peerId, role, rtpCapabilities);
-    this.participants.set(peerId, { peerId, role, link, joinLinkId });
-    if (role === 'applicant') {
-      this.clearGrace();
-      this.setPresence('live');
-      const session = await this.deps.store.sessions.get(this.sessionId);
-      if (session?.status === 'waiting') await this.deps.store.sessions.setStatus(this.sessionId, 'live', this.deps.clock.now());
+  get presence(): CallPresence {
+    let inspectors = 0;
+    let observers = 0;
+    for (const p of this.participants.values()) {
+      if (p.role === 'inspector') inspectors++;
+      if (p.role === 'observer') observers++;
     }
-    if (!this.position) this.position = await this.loadLatestPosition();
-    const transports = peer.transportOptions();
-    return {
-      sessionId: this.sessionId,
-      role,
-      caseSummary: {
-        caseId: this.caseRecord.id,
-        caseNumber: this.caseRecord.caseNumber,
-        businessName: this.caseRecord.businessName,
-        permitTypes: this.caseRecord.permitTypes,
-        address: this.caseRecord.address,
-      },
-      sendTransport: transports.send,
-      recvTransport: transports.recv,
-      consumers,
-      applicant: this.presence,
-      position: this.position,
-      camera: this.camera,
-      serverTime: this.deps.clock.now(),
-      walk: null,
-      prompt: null,
-    };
+    return { applicant: this.applicant, inspectors, observers };
   }
 
-  /** A page's connection went away (network loss, tab closed). */
+  /**
+   * Adds a page to the call. Atomic: if the page leaves while its transports are being made, they
+   * are closed again and the join fails, so no ghost participant stays behind.
+   */
+  async join({ peerId, role, rtpCapabilities, joinLinkId, accountId }: JoinRequestOf): Promise<JoinResult> {
+    if (this._closed) throw new Gone('通话已结束，请重新连接', 'call closed');
+    this.joining.add(peerId);
+    try {
+      const { peer, consumers } = await this.room.addPeer(peerId, role, rtpCapabilities);
+      if (!this.joining.has(peerId) || this._closed) {
+        this.room.removePeer(peerId);
+        throw new Gone('连接已断开', 'page left during its join');
+      }
+      if (role === 'applicant') this.replaceApplicant(peerId);
+      this.participants.set(peerId, { peerId, role, joinLinkId, accountId });
+      if (role === 'applicant') {
+        this.clearGrace();
+        this.applicant = 'live';
+      }
+      this.announcePresence();
+      if (!this.position) this.position = await this.loadLatestPosition();
+      const transports = peer.transportOptions();
+      return {
+        sessionId: this.sessionId,
+        role,
+        caseSummary: {
+          caseId: this.caseRecord.id,
+          caseNumber: this.caseRecord.caseNumber,
+          businessName: this.caseRecord.businessName,
+          permitTypes: this.caseRecord.permitTypes,
+          address: this.caseRecord.address,
+        },
+        sendTransport: transports.send,
+        recvTransport: transports.recv,
+        consumers,
+        presence: this.presence,
+        applicant: this.applicant,
+        position: this.position,
+        camera: this.camera,
+        serverTime: this.deps.clock.now(),
+        walk: null,
+        prompt: null,
+        sessionState: 'scheduled',
+      };
+    } finally {
+      this.joining.delete(peerId);
+    }
+  }
+
+  /** A page's connection went away (network loss, tab closed, logged out). */
   leave(peerId: string): void {
+    if (this.joining.delete(peerId)) return;
     const p = this.participants.get(peerId);
     if (!p) return;
     this.participants.delete(peerId);
     this.room.removePeer(peerId);
     if (p.role === 'applicant' && !this.hasApplicant()) {
-      this.setPresence('reconnecting');
+      this.applicant = 'reconnecting';
       this.clearGrace();
       this.graceTimer = setTimeout(() => {
         this.graceTimer = undefined;
-        if (!this.hasApplicant()) this.setPresence('absent');
+        if (!this.hasApplicant()) this.applicant = 'absent';
+        this.announcePresence();
         this.releaseIfIdle();
       }, this.deps.reconnectGraceMs);
     }
+    this.announcePresence();
     this.releaseIfIdle();
-  }
-
-  /** Nobody is in the call and nobody is expected back: free the router; the next join makes a new one. */
-  private releaseIfIdle(): void {
-    if (this._closed || this.participants.size > 0 || this.graceTimer !== undefined) return;
-    this._closed = true;
-    this.room.close();
-    this.observer.emit('close');
   }
 
   async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
@@ -154,6 +163,7 @@ export class InspectionCall {
 
   async produce(peerId: string, transportId: string, kind: types.MediaKind, rtpParameters: types.RtpParameters, source: MediaSource): Promise<string> {
     const p = this.participant(peerId);
+    if (p.role === 'observer') throw new Forbidden('旁听人员不发送音视频', 'observers only receive');
     if (p.role === 'inspector' && source === 'camera') throw new Forbidden('审批人员端仅发送语音', 'inspector may only send audio');
     return this.room.produce(this.mediaPeer(peerId), transportId, kind, rtpParameters, source);
   }
@@ -174,7 +184,7 @@ export class InspectionCall {
       distanceM: Math.round(distanceMetres(report, this.caseRecord.address) * 10) / 10,
     };
     this.position = update;
-    this.broadcast('inspector', 'position', update);
+    this.deps.events.emit('position', this.sessionId, update);
     // watchPosition can fire many times a second; the stored trace keeps one fix per second.
     if (now - this.lastFixAt >= 1000) {
       this.lastFixAt = now;
@@ -185,43 +195,22 @@ export class InspectionCall {
 
   requestCamera(peerId: string, req: CameraRequest): void {
     this.requireRole(peerId, 'inspector');
-    if (!this.hasApplicant()) throw new NotFound('申请人尚未连线', 'no applicant connected');
-    this.broadcast('applicant', 'camera:request', req);
+    this.requireApplicant();
+    this.deps.events.emit('camera.request', this.sessionId, req);
   }
 
   reportCamera(peerId: string, state: CameraState): void {
     this.requireRole(peerId, 'applicant');
     this.camera = state;
-    this.broadcast('inspector', 'camera:state', state);
+    this.deps.events.emit('camera.state', this.sessionId, state);
   }
 
-  /** Every checklist change reaches both screens: the whole walk to inspectors, the prompt to the phone. */
-  publishWalk(view: WalkView, prompt: ApplicantPrompt | null): void {
-    this.broadcast('inspector', 'walk:state', view);
-    this.broadcast('applicant', 'walk:prompt', prompt);
-  }
-
-  /** Photo capture: the inspector asks, the phone reports pending / uploading / retrying, the server reports received. */
-  async requestCapture(peerId: string, req: CaptureRequest, issueTicket: () => Promise<string>): Promise<void> {
-    this.requireRole(peerId, 'inspector');
+  requireApplicant(): void {
     if (!this.hasApplicant()) throw new NotFound('申请人尚未连线', 'no applicant connected');
-    this.broadcast('applicant', 'capture:request', { pointKey: req.pointKey, captureId: await issueTicket() });
   }
 
-  captureProgress(p: CaptureProgress, fromPeer?: string): void {
-    if (fromPeer) this.requireRole(fromPeer, 'applicant');
-    this.broadcast('inspector', 'capture:progress', p);
-  }
-
-  isInspector(peerId: string): boolean {
-    return this.participants.get(peerId)?.role === 'inspector';
-  }
-
-  /** The inspector finishes the inspection: the session ends for good and its links stop working. */
-  async finish(peerId: string, reason?: string): Promise<void> {
-    this.requireRole(peerId, 'inspector');
-    await this.deps.store.sessions.setStatus(this.sessionId, 'ended', this.deps.clock.now(), reason ?? 'finished');
-    this.end('finished');
+  roleOf(peerId: string): CallRole | undefined {
+    return this.participants.get(peerId)?.role;
   }
 
   /** Tells everyone why the call ends, hangs up on them and releases the media. Idempotent. */
@@ -230,23 +219,28 @@ export class InspectionCall {
     this._closed = true;
     this.clearGrace();
     this.log.info({ reason }, 'call ended');
-    for (const p of this.participants.values()) {
-      p.link.send('call:ended', { reason, message: END_MESSAGES[reason] });
-      p.link.hangUp();
-    }
+    this.deps.events.emit('call.ended', this.sessionId, reason);
     this.participants.clear();
+    this.joining.clear();
     this.room.close();
-    this.observer.emit('close');
+    for (const l of this.closeListeners.splice(0)) l();
   }
 
   /** A revoked link takes its phone out of the call at once. */
-  expelLink(joinLinkId: string): void {
+  expelLink(joinLinkId: string, reason: EndReason): void {
     for (const p of [...this.participants.values()]) {
       if (p.joinLinkId !== joinLinkId) continue;
+      this.deps.events.emit('peer.removed', p.peerId, reason);
       this.leave(p.peerId);
-      p.link.send('call:ended', { reason: 'revoked', message: END_MESSAGES.revoked });
-      p.link.hangUp();
     }
+  }
+
+  /** Nobody is in the call and nobody is expected back: free the router; the next join makes a new one. */
+  private releaseIfIdle(): void {
+    if (this._closed || this.participants.size > 0 || this.joining.size > 0 || this.graceTimer !== undefined) return;
+    this._closed = true;
+    this.room.close();
+    for (const l of this.closeListeners.splice(0)) l();
   }
 
   private replaceApplicant(newPeerId: string): void {
@@ -255,8 +249,7 @@ export class InspectionCall {
       this.log.info({ old: p.peerId, new: newPeerId }, 'join link opened on another device: newest wins');
       this.participants.delete(p.peerId);
       this.room.removePeer(p.peerId);
-      p.link.send('call:ended', { reason: 'replaced', message: END_MESSAGES.replaced });
-      p.link.hangUp();
+      this.deps.events.emit('peer.removed', p.peerId, 'replaced');
     }
   }
 
@@ -265,25 +258,18 @@ export class InspectionCall {
     return false;
   }
 
-  private setPresence(state: ApplicantPresence): void {
-    if (this.presence === state) return;
-    this.presence = state;
-    this.broadcast('inspector', 'applicant:presence', { state });
+  private announcePresence(): void {
+    const presence = this.presence;
+    const key = JSON.stringify(presence);
+    if (key === this.lastReported) return;
+    this.lastReported = key;
+    this.deps.events.emit('presence', this.sessionId, presence);
+    this.deps.onPresence(this.sessionId, presence);
   }
 
   private clearGrace(): void {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
-  }
-
-  private broadcast<E extends 'position' | 'applicant:presence' | 'camera:request' | 'camera:state' | 'walk:state' | 'walk:prompt' | 'capture:request' | 'capture:progress'>(
-    role: Role,
-    event: E,
-    msg: Parameters<ServerToClientEvents[E]>[0],
-  ): void {
-    for (const p of this.participants.values()) {
-      if (p.role === role) (p.link.send as (e: E, m: typeof msg) => void)(event, msg);
-    }
   }
 
   private async loadLatestPosition(): Promise<PositionUpdate | null> {
@@ -305,7 +291,7 @@ export class InspectionCall {
     return p;
   }
 
-  private requireRole(peerId: string, role: Role): void {
+  private requireRole(peerId: string, role: CallRole): void {
     if (this.participant(peerId).role !== role) throw new Forbidden('无权执行此操作', `requires ${role}`);
   }
 

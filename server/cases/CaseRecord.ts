@@ -1,5 +1,3 @@
-export type CaseStatus = 'open' | 'inspecting' | 'closed';
-
 export interface RegisteredAddress {
   text: string;
   lat: number;
@@ -13,7 +11,6 @@ export interface CaseRecord {
   businessName: string;
   permitTypes: string[];
   address: RegisteredAddress;
-  status: CaseStatus;
   createdAt: number;
   createdBy: string;
 }

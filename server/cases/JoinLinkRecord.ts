@@ -5,4 +5,16 @@ export interface JoinLinkRecord {
   createdAt: number;
   expiresAt: number;
   revokedAt?: number;
+  /** Why it was revoked: by hand, replaced by a newer link, account action. */
+  revokeReason?: string;
+  /** When a phone first joined the call with it: such a phone keeps reconnecting after expiry. */
+  firstUsedAt?: number;
+}
+
+export type JoinLinkState = 'active' | 'used' | 'revoked' | 'expired';
+
+export function linkState(l: JoinLinkRecord, now: number): JoinLinkState {
+  if (l.revokedAt !== undefined) return 'revoked';
+  if (now > l.expiresAt) return 'expired';
+  return l.firstUsedAt !== undefined ? 'used' : 'active';
 }

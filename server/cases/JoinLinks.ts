@@ -1,25 +1,17 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../platform/clock';
-import { Gone, NotFound } from '../platform/errors';
+import { NotFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import type { Store } from '../store/Store';
-import type { CaseRecord } from './CaseRecord';
-import type { InspectionSession } from './InspectionSession';
 import type { JoinLinkRecord } from './JoinLinkRecord';
 
 const Payload = z.object({ l: z.string(), s: z.string(), e: z.number() });
 
-export interface VerifiedJoin {
-  link: JoinLinkRecord;
-  session: InspectionSession;
-  caseRecord: CaseRecord;
-}
-
 /**
- * Issues and checks the phone's join links: `/j/<token>`. The token is an HMAC-signed payload
- * naming the link, its session and its expiry, so forged or altered tokens are rejected before
- * any lookup; the link row makes it revocable.
+ * The phone's join links: `/j/<token>`. The token is an HMAC-signed payload naming the link, its
+ * session and its expiry, so forged or altered tokens are rejected before any lookup; the link row
+ * makes it revocable. Whether a valid link may enter its session now is the inspection's rule.
  */
 export class JoinLinks {
   constructor(
@@ -36,23 +28,29 @@ export class JoinLinks {
     return { link, token: this.sign(link) };
   }
 
-  async verify(token: string): Promise<VerifiedJoin> {
+  /** The stored link a token names, or NotFound for a forged, altered or unknown token. */
+  async resolve(token: string): Promise<JoinLinkRecord> {
     const payload = this.parse(token);
     const link = await this.store.joinLinks.get(payload.l);
-    if (!link || link.sessionId !== payload.s) throw new NotFound('链接无效，请向审批人员索取新的链接。', 'unknown join link');
-    if (link.revokedAt !== undefined) throw new Gone('此链接已被撤销，请向审批人员索取新的链接。', 'join link revoked');
-    if (this.clock.now() > link.expiresAt) throw new Gone('此链接已过期，请向审批人员索取新的链接。', 'join link expired');
-    const session = await this.store.sessions.get(link.sessionId);
-    const caseRecord = await this.store.cases.get(link.caseId);
-    if (!session || !caseRecord) throw new NotFound('链接无效，请向审批人员索取新的链接。', 'join link target missing');
-    if (session.status === 'ended') throw new Gone('本次视频勘验已结束，无需再次进入。', 'session ended');
-    return { link, session, caseRecord };
+    if (!link || link.sessionId !== payload.s) throw new NotFound('链接无效，请向审批人员索取新的链接。', 'unknown join link', 'link_invalid');
+    return link;
   }
 
-  /** Returns the revoked link, or undefined when it did not exist or was already revoked. */
-  async revoke(linkId: string): Promise<JoinLinkRecord | undefined> {
-    if (!(await this.store.joinLinks.revoke(linkId, this.clock.now()))) return undefined;
-    return this.store.joinLinks.get(linkId);
+  get(id: string): Promise<JoinLinkRecord | undefined> {
+    return this.store.joinLinks.get(id);
+  }
+
+  listBySession(sessionId: string): Promise<JoinLinkRecord[]> {
+    return this.store.joinLinks.listBySession(sessionId);
+  }
+
+  /** True when this call revoked it (false: it did not exist or was revoked already). */
+  revoke(linkId: string, reason: string): Promise<boolean> {
+    return this.store.joinLinks.revoke(linkId, this.clock.now(), reason);
+  }
+
+  markUsed(linkId: string): Promise<void> {
+    return this.store.joinLinks.markUsed(linkId, this.clock.now());
   }
 
   /** Rebuilds the token of a stored link (the token is derived, so it is never stored). */
@@ -70,7 +68,7 @@ export class JoinLinks {
   }
 
   private parse(token: string): z.infer<typeof Payload> {
-    const invalid = new NotFound('链接无效，请检查链接是否完整，或向审批人员索取新的链接。', 'malformed join token');
+    const invalid = new NotFound('链接无效，请检查链接是否完整，或向审批人员索取新的链接。', 'malformed join token', 'link_invalid');
     const [body, sig, extra] = token.split('.');
     if (!body || !sig || extra !== undefined || token.length > 512) throw invalid;
     const expected = Buffer.from(this.mac(body));

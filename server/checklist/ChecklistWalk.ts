@@ -1,6 +1,6 @@
 import type { Literal } from './conditions/ConditionTree';
 import { evaluateCondition } from './conditions/evaluateCondition';
-import type { ResultKind } from './TemplateSchema';
+import type { FactSpec, ResultKind } from './TemplateSchema';
 import type { EvidenceNote, OutcomeKind, WalkEvent, WalkEventBody } from './WalkEvent';
 import type { PointSource, WalkPlan, WalkPoint } from './WalkPlan';
 
@@ -11,12 +11,32 @@ export interface PointAnswer {
   by: string;
 }
 
+/** A department's sign-off (一业一证): who signed the permit's points, and when. */
+export interface SignOff {
+  by: string;
+  at: number;
+}
+
+/** A sign-off a later change took back, kept so everyone sees what was withdrawn and why. */
+export interface WithdrawnSignOff {
+  by: string;
+  signedAt: number;
+  withdrawnAt: number;
+  withdrawnBy: string;
+  /** The point whose result changed. */
+  pointKey?: string;
+  /** The fact whose answer changed which points apply. */
+  fact?: string;
+}
+
 export interface PermitOutcome {
   permitType: string;
   outcome: OutcomeKind;
   scorePercent?: number;
   rectification: string[];
   signedBy?: string;
+  signedAt?: number;
+  withdrawn?: WithdrawnSignOff;
 }
 
 export interface ScoringRule {
@@ -37,7 +57,9 @@ export class ChecklistWalk {
   readonly notes = new Map<string, string>();
   readonly facts = new Map<string, Literal>();
   readonly evidence = new Map<string, EvidenceNote[]>();
-  readonly signoffs = new Map<string, string>();
+  readonly signoffs = new Map<string, SignOff>();
+  /** Permit type -> its last withdrawn sign-off, until the permit is signed again. */
+  readonly withdrawals = new Map<string, WithdrawnSignOff>();
   closed: Extract<WalkEventBody, { type: 'closed' }> | undefined;
   private readonly byKey: Map<string, WalkPoint>;
   /** Template point id -> walk key, per template, to resolve `@point` references. */
@@ -74,11 +96,21 @@ export class ChecklistWalk {
         if (!p.results.includes(body.result)) throw new WalkRuleError(`"${body.result}" is not an allowed result for this point`);
         return;
       }
-      case 'fact_answered':
+      case 'fact_answered': {
+        const spec = this.plan.facts.find((f) => f.key === body.fact);
+        if (!spec) throw new WalkRuleError(`未知的经营情况项“${body.fact}”`);
+        const problem = factValueProblem(spec, body.value);
+        if (problem) throw new WalkRuleError(`“${spec.label['zh-CN']}”${problem}`);
         return;
-      case 'permit_signed':
-        if (!this.plan.pins.some((pin) => pin.permitType === body.permitType)) throw new WalkRuleError(`permit "${body.permitType}" is not part of this inspection`);
+      }
+      case 'permit_signed': {
+        const pin = this.plan.pins.find((p) => p.permitType === body.permitType);
+        if (!pin) throw new WalkRuleError(`permit "${body.permitType}" is not part of this inspection`);
+        if (this.signoffs.has(body.permitType)) throw new WalkRuleError(`“${pin.title['zh-CN']}”已签字确认，不能重复签字`);
+        const blockers = this.signBlockers(body.permitType);
+        if (blockers.length) throw new WalkRuleError(`签字确认前，${blockers[0]!}`);
         return;
+      }
       case 'closed': {
         const blockers = this.closeBlockers();
         if (blockers.length) throw new WalkRuleError(blockers[0]!);
@@ -97,21 +129,29 @@ export class ChecklistWalk {
       case 'point_opened':
         this.current = e.key;
         break;
-      case 'result_set':
+      case 'result_set': {
+        const before = this.answers.get(e.key)?.result;
         this.answers.set(e.key, { result: e.result, note: e.note, at: e.at, by: e.actor });
         if (e.note) this.notes.set(e.key, e.note);
+        if (before !== e.result) for (const s of this.byKey.get(e.key)?.sources ?? []) this.withdraw(s.permitType, e, { pointKey: e.key });
         break;
+      }
       case 'note_set':
         this.notes.set(e.key, e.note);
         break;
-      case 'fact_answered':
+      case 'fact_answered': {
+        // A signature covers the points that applied when it was given; a fact that changes them voids it.
+        const before = [...this.signoffs.keys()].map((permit) => [permit, this.scope(permit)] as const);
         this.facts.set(e.fact, e.value);
+        for (const [permit, scope] of before) if (this.scope(permit) !== scope) this.withdraw(permit, e, { fact: e.fact });
         break;
+      }
       case 'evidence_attached':
         this.evidence.set(e.key, [...(this.evidence.get(e.key) ?? []), e.evidence]);
         break;
       case 'permit_signed':
-        this.signoffs.set(e.permitType, e.actor);
+        this.signoffs.set(e.permitType, { by: e.actor, at: e.at });
+        this.withdrawals.delete(e.permitType);
         break;
       case 'closed':
         this.closed = { type: 'closed', outcome: e.outcome, computed: e.computed, overrideReason: e.overrideReason, rectificationDeadline: e.rectificationDeadline };
@@ -149,20 +189,48 @@ export class ChecklistWalk {
     return undefined;
   }
 
+  /** What the point still lacks (a result, or the evidence its result needs); undefined when done. */
+  private pointBlocker(p: WalkPoint): string | undefined {
+    const a = this.answers.get(p.key);
+    if (!a) return `“${p.title['zh-CN']}”尚未填写结果`;
+    if (a.result === 'not_applicable' || a.result === 'onsite_required') return undefined;
+    const gap = this.evidenceGap(p);
+    return gap ? `“${p.title['zh-CN']}”${gap}` : undefined;
+  }
+
+  /** The points a permit's department answers for: those where one of its sources applies. */
+  private permitPoints(permitType: string): WalkPoint[] {
+    return this.plan.points.filter((p) => p.sources.some((s) => s.permitType === permitType && this.sourceApplies(s)));
+  }
+
+  private scope(permitType: string): string {
+    return this.permitPoints(permitType).map((p) => p.key).join('\n');
+  }
+
+  private withdraw(permitType: string, e: WalkEvent, cause: { pointKey?: string; fact?: string }): void {
+    const signed = this.signoffs.get(permitType);
+    if (!signed) return;
+    this.signoffs.delete(permitType);
+    this.withdrawals.set(permitType, { by: signed.by, signedAt: signed.at, withdrawnAt: e.at, withdrawnBy: e.actor, ...cause });
+  }
+
+  /** Why the permit's department cannot sign yet (every applicable point of it needs its result and evidence); empty when it can. */
+  signBlockers(permitType: string): string[] {
+    return this.permitPoints(permitType).flatMap((p) => this.pointBlocker(p) ?? []);
+  }
+
   /** Why the inspection cannot be closed yet; empty when it can. */
   closeBlockers(): string[] {
     const out: string[] = [];
     for (const p of this.plan.points) {
       if (!p.required || !this.applies(p)) continue;
-      const a = this.answers.get(p.key);
-      if (!a) {
-        out.push(`“${p.title['zh-CN']}”尚未填写结果`);
-        continue;
-      }
-      if (a.result === 'not_applicable' || a.result === 'onsite_required') continue;
-      const gap = this.evidenceGap(p);
-      if (gap) out.push(`“${p.title['zh-CN']}”${gap}`);
+      const blocker = this.pointBlocker(p);
+      if (blocker) out.push(blocker);
     }
+    // A combined walk (一业一证) ends only with every department's signature. A permit none of
+    // whose points are in this walk (a re-inspection of another permit's failures) has nothing to sign.
+    const permits = this.plan.pins.filter((pin) => this.plan.points.some((p) => p.sources.some((s) => s.permitType === pin.permitType)));
+    if (permits.length > 1) for (const pin of permits) if (!this.signoffs.has(pin.permitType)) out.push(`“${pin.title['zh-CN']}”尚未由主管部门签字确认`);
     return out;
   }
 
@@ -205,11 +273,32 @@ export class ChecklistWalk {
     if (criticalFail || majorFail || (scorePercent !== undefined && rule.passPercent !== undefined && scorePercent < rule.passPercent)) outcome = 'fail';
     else if (onsite) outcome = 'onsite_visit';
     else if (rectification.length) outcome = 'conditional_pass';
-    return { permitType: rule.permitType, outcome, scorePercent, rectification, signedBy: this.signoffs.get(rule.permitType) };
+    const signed = this.signoffs.get(rule.permitType);
+    return {
+      permitType: rule.permitType,
+      outcome,
+      scorePercent,
+      rectification,
+      signedBy: signed?.by,
+      signedAt: signed?.at,
+      withdrawn: this.withdrawals.get(rule.permitType),
+    };
   }
 
   /** Points a re-inspection (复验) carries over: those failed or left for rectification. */
   failedKeys(): string[] {
     return [...this.answers.entries()].filter(([, a]) => a.result === 'fail' || a.result === 'needs_rectification').map(([k]) => k);
+  }
+}
+
+/** Why a fact's value does not fit its declaration (zh-CN, after the fact's label); undefined when it does. */
+function factValueProblem(spec: FactSpec, value: Literal): string | undefined {
+  switch (spec.type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : '应为数字';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : '应为“是”或“否”';
+    case 'enum':
+      return typeof value === 'string' && spec.values.includes(value) ? undefined : `应为以下之一：${spec.values.join('、')}`;
   }
 }

@@ -1,6 +1,6 @@
 import type { ConditionNode } from './conditions/ConditionTree';
 import type { InspectionTemplate } from './InspectionTemplate';
-import type { EvidenceRule, LocalText, ResultKind, Zone } from './TemplateSchema';
+import type { EvidenceRule, FactSpec, LocalText, ResultKind, Zone } from './TemplateSchema';
 import { ZONES } from './TemplateSchema';
 
 /** Where a merged point comes from: which permit's template and which of its points and clauses. */
@@ -40,9 +40,16 @@ export interface TemplatePin {
   permitType: string;
 }
 
+/** A pinned template as the walk shows it: with its title, which names the permit's sign-off. */
+export interface WalkPin extends TemplatePin {
+  title: LocalText;
+}
+
 export interface WalkPlan {
-  pins: TemplatePin[];
+  pins: WalkPin[];
   points: WalkPoint[];
+  /** The facts the pinned templates ask about, once per key: the only facts a walk accepts. */
+  facts: FactSpec[];
 }
 
 /**
@@ -99,7 +106,29 @@ export function mergeTemplates(templates: InspectionTemplate[], only?: ReadonlyS
   const points = [...merged.values()]
     .sort((a, b) => zoneRank(a.zone) - zoneRank(b.zone) || a.order - b.order)
     .map(({ order: _order, ...p }) => p);
-  return { pins: templates.map((t) => ({ id: t.id, version: t.version, hash: t.hash, permitType: t.permitType })), points };
+  return {
+    pins: templates.map((t) => ({ id: t.id, version: t.version, hash: t.hash, permitType: t.permitType, title: t.title })),
+    points,
+    facts: mergeFacts(templates),
+  };
+}
+
+/**
+ * A fact key means one thing across the combined walk. Two templates declaring it with different
+ * types could not both be answered, so that combination is refused; enum values are united, each
+ * template's conditions only name its own.
+ */
+function mergeFacts(templates: InspectionTemplate[]): FactSpec[] {
+  const facts = new Map<string, FactSpec>();
+  for (const t of templates) {
+    for (const f of t.facts) {
+      const seen = facts.get(f.key);
+      if (!seen) facts.set(f.key, f.type === 'enum' ? { ...f, values: [...f.values] } : f);
+      else if (seen.type !== f.type) throw new Error(`fact "${f.key}" is a ${seen.type} in one template and a ${f.type} in template "${t.id}"`);
+      else if (seen.type === 'enum' && f.type === 'enum') for (const v of f.values) if (!seen.values.includes(v)) seen.values.push(v);
+    }
+  }
+  return [...facts.values()];
 }
 
 function strictest(a: EvidenceRule, b: EvidenceRule): EvidenceRule {

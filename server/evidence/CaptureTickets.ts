@@ -34,14 +34,26 @@ export class CaptureTickets {
     return ticket;
   }
 
-  /** Marks the ticket used by this upload, or says in the phone's words why it cannot be. */
-  async redeem(ticketId: string | undefined, sessionId: string, pointKey: string, requestId: string): Promise<CaptureTicket> {
+  /**
+   * Says in the phone's words why this upload cannot use the ticket, without using it up: run before
+   * the body is read, so an upload without a valid ticket costs the server no decoding.
+   */
+  async check(ticketId: string | undefined, sessionId: string, pointKey: string, requestId: string): Promise<CaptureTicket> {
     const ticket = ticketId ? await this.store.captureTickets.get(ticketId) : undefined;
     if (!ticket || ticket.sessionId !== sessionId) {
       throw new Forbidden('现场照片须在检查人员发出拍照请求后拍摄', 'camera photo without a capture ticket');
     }
     if (ticket.pointKey !== pointKey) throw new Forbidden('照片与检查人员请求的检查项不一致', `ticket for ${ticket.pointKey}, upload for ${pointKey}`);
     if (this.clock.now() - ticket.issuedAt > TICKET_LIFETIME_MS) throw new Gone('拍照请求已过期，请检查人员重新请求', 'capture ticket expired');
+    if (ticket.usedByRequest !== undefined && ticket.usedByRequest !== requestId) {
+      throw new Conflict('这次拍照请求已经收到过一张照片，请检查人员再次请求', 'capture ticket already used');
+    }
+    return ticket;
+  }
+
+  /** Marks the ticket used by this upload, or says in the phone's words why it cannot be. */
+  async redeem(ticketId: string | undefined, sessionId: string, pointKey: string, requestId: string): Promise<CaptureTicket> {
+    const ticket = await this.check(ticketId, sessionId, pointKey, requestId);
     if (!(await this.store.captureTickets.markUsed(ticket.id, requestId))) {
       throw new Conflict('这次拍照请求已经收到过一张照片，请检查人员再次请求', 'capture ticket already used');
     }

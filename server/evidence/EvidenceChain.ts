@@ -18,7 +18,8 @@ export class EvidenceChain {
 
   append(input: RecordInput): Promise<SignedRecord> {
     const prev = this.queues.get(input.caseId) ?? Promise.resolve();
-    const run = prev.then(async () => {
+    // Read the tail, sign, insert: one transaction, so no other writer can slip a record in between.
+    const run = prev.then(() => this.store.transaction(async () => {
       const last = await this.store.evidenceRecords.last(input.caseId);
       const record: EvidenceRecord = {
         v: 1,
@@ -37,7 +38,7 @@ export class EvidenceChain {
       };
       await this.store.evidenceRecords.insert(signed);
       return signed;
-    });
+    }));
     this.queues.set(input.caseId, run.catch(() => undefined));
     return run;
   }

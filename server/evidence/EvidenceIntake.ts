@@ -3,7 +3,9 @@ import type { CaseRecord } from '../cases/CaseRecord';
 import { WalkRuleError } from '../checklist/ChecklistWalk';
 import { distanceMetres } from '../geo/distance';
 import { distanceVerdict } from '../geo/distanceVerdict';
+import type { InspectionEvents } from '../inspection/InspectionEvents';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
+import type { TypedEvents } from '../platform/TypedEvents';
 import type { Clock } from '../platform/clock';
 import { Invalid, NotFound } from '../platform/errors';
 import { newId } from '../platform/ids';
@@ -64,6 +66,7 @@ export class EvidenceIntake {
     private readonly chain: EvidenceChain,
     private readonly clock: Clock,
     private readonly tickets: CaptureTickets,
+    private readonly events: TypedEvents<InspectionEvents>,
     private readonly exifLimits: ExifLimits = { maxTimeSkewMs: 10 * 60_000, maxGpsMismatchM: 200 },
   ) {}
 
@@ -71,6 +74,13 @@ export class EvidenceIntake {
   private readonly inFlight = new Map<string, Promise<IntakeResult>>();
 
   async accept(a: IntakeArgs): Promise<IntakeResult> {
+    const result = await this.acceptOnce(a);
+    // Also on a duplicate: the phone may have reported "retrying" after the first copy arrived.
+    this.events.emit('evidence.accepted', { sessionId: a.sessionId, pointKey: a.pointKey, evidenceId: result.original.id, stampedId: result.stamped.id, requestId: a.requestId });
+    return result;
+  }
+
+  private async acceptOnce(a: IntakeArgs): Promise<IntakeResult> {
     if (!a.requestId) return this.intake(a);
     const key = `${a.sessionId}\n${a.requestId}`;
     const running = this.inFlight.get(key);
@@ -177,6 +187,11 @@ export class EvidenceIntake {
       { type: 'evidence_attached', key: original.pointKey, evidence: { evidenceId: original.id, kind: 'photo', distance: c.distance, source: c.source ?? (original.grade === 'frame' ? 'frame' : 'photo'), flags: c.flags } },
       original.capturedBy,
     );
+  }
+
+  /** Whether an upload with this request id was already taken in (a retry needs no new ticket). */
+  async alreadyTaken(sessionId: string, requestId: string): Promise<boolean> {
+    return !!(await this.store.evidence.byRequest(sessionId, requestId));
   }
 
   async get(id: string): Promise<EvidenceItem> {

@@ -1,11 +1,15 @@
 import { canonicalJson } from '../checklist/canonicalJson';
 import type { WalkEvent } from '../checklist/WalkEvent';
+import type { SessionTransition } from '../inspection/SessionTransition';
 import type { Clock } from '../platform/clock';
 import type { Store } from '../store/Store';
 import type { EvidenceChain } from './EvidenceChain';
 import type { EvidenceFiles } from './EvidenceFiles';
 
-/** When a checklist is closed, its whole event log becomes an evidence item in the case's chain. */
+/**
+ * When an inspection ends, its whole checklist event log and every lifecycle step (who, when, why)
+ * become one evidence item in the case's chain.
+ */
 export class WalkLogSealer {
   constructor(
     private readonly store: Store,
@@ -14,13 +18,13 @@ export class WalkLogSealer {
     private readonly clock: Clock,
   ) {}
 
-  async seal(sessionId: string, events: WalkEvent[], closedBy: string): Promise<void> {
+  async seal(sessionId: string, events: WalkEvent[], transitions: SessionTransition[], closedBy: string): Promise<string> {
     const session = await this.store.sessions.get(sessionId);
     const caseRecord = session && (await this.store.cases.get(session.caseId));
-    if (!caseRecord) return;
-    const bytes = Buffer.from(canonicalJson({ sessionId, events }), 'utf8');
+    if (!caseRecord) throw new Error(`cannot seal session ${sessionId}: case missing`);
+    const bytes = Buffer.from(canonicalJson({ sessionId, events, transitions }), 'utf8');
     const { sha256 } = await this.files.put(bytes, 'json');
-    await this.chain.append({
+    const signed = await this.chain.append({
       caseId: caseRecord.id,
       caseNumber: caseRecord.caseNumber,
       sessionId,
@@ -33,8 +37,9 @@ export class WalkLogSealer {
       parentSha256: null,
       serverTime: this.clock.now(),
       claimed: {},
-      checked: { events: events.length, lastEventAt: events.at(-1)?.at ?? null },
+      checked: { events: events.length, lastEventAt: events.at(-1)?.at ?? null, transitions: transitions.length },
       capturedBy: closedBy,
     });
+    return signed.hash;
   }
 }

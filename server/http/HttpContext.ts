@@ -1,27 +1,34 @@
 import { parse as parseCookie } from 'cookie';
 import type { NextFunction, Request, Response } from 'express';
-import type { CallRegistry } from '../call/CallRegistry';
+import type { StaffMember } from '../accounts/Account';
+import type { AccountService } from '../accounts/AccountService';
+import type { Action, Authorize, Resource } from '../accounts/authorize';
 import type { CaseService } from '../cases/CaseService';
-import type { AuthenticatedInspector, InspectorAuth } from '../cases/InspectorAuth';
-import type { JoinLinks } from '../cases/JoinLinks';
+import type { CaptureTickets } from '../evidence/CaptureTickets';
 import type { CaseExporter } from '../evidence/CaseExporter';
 import type { EvidenceIntake } from '../evidence/EvidenceIntake';
 import type { EvidenceSigner } from '../evidence/EvidenceSigner';
+import type { AccessResources } from '../inspection/AccessResources';
+import type { InspectionLifecycle } from '../inspection/InspectionLifecycle';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
+import type { SessionLinks } from '../inspection/SessionLinks';
 import { isLoopback } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { RateLimiter } from '../platform/RateLimiter';
 import { LOGIN_COOKIE } from '../protocol/cookies';
 
 export interface HttpDeps {
+  accounts: AccountService;
+  cases: CaseService;
+  lifecycle: InspectionLifecycle;
+  links: SessionLinks;
+  resources: AccessResources;
+  authorize: Authorize;
   walks: InspectionWalks;
   evidence: EvidenceIntake;
+  captureTickets: CaptureTickets;
   exporter: CaseExporter;
   signer: EvidenceSigner;
-  cases: CaseService;
-  auth: InspectorAuth;
-  joinLinks: JoinLinks;
-  calls: CallRegistry;
   loginLimiter: RateLimiter;
   linkLimiter: RateLimiter;
   routerRtpCapabilities: unknown;
@@ -39,14 +46,16 @@ export interface HttpDeps {
   log: Logger;
 }
 
-export type Locals = { inspector: AuthenticatedInspector };
+export type Locals = { member: StaffMember };
 
-/** What every route file shares: the domain services and two request helpers. */
+/** What every route file shares: the domain services and request helpers. */
 export interface HttpContext {
   deps: HttpDeps;
   /** Join links name the public origin; see HttpDeps.publicUrl and lanHost. */
   joinUrl(req: Request, token: string): string;
-  requireInspector(req: Request, res: Response<unknown, Locals>, next: NextFunction): Promise<void>;
+  /** Establishes the logged-in staff member (401 otherwise); every route then authorizes its action. */
+  requireStaff(req: Request, res: Response<unknown, Locals>, next: NextFunction): Promise<void>;
+  allow(res: Response<unknown, Locals>, action: Action, resource: Resource): void;
 }
 
 export function httpContext(deps: HttpDeps): HttpContext {
@@ -60,9 +69,10 @@ export function httpContext(deps: HttpDeps): HttpContext {
   return {
     deps,
     joinUrl: (req, token) => `${originOf(req)}/j/${token}`,
-    requireInspector: async (req, res, next) => {
-      res.locals.inspector = await deps.auth.authenticate(parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE]);
+    requireStaff: async (req, res, next) => {
+      res.locals.member = await deps.accounts.authenticate(parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE]);
       next();
     },
+    allow: (res, action, resource) => deps.authorize({ kind: 'staff', member: res.locals.member }, action, resource),
   };
 }

@@ -3,7 +3,7 @@
 
 export interface ShellOptions {
   title: string;
-  script: 'inspector' | 'applicant';
+  script: 'inspector' | 'applicant' | 'admin';
   /** A small script run before the main bundle is parsed (the phone page opens its camera with it). */
   earlyScript?: string;
   boot: unknown;
@@ -28,7 +28,7 @@ ${o.earlyScript ? `<script src="/assets/${o.earlyScript}.js"></script>` : ''}
 }
 
 /** The page a phone sees for a bad, expired or revoked link: plain Chinese, no stack trace. */
-export function renderLinkError(message: string): string {
+export function renderLinkError(message: string, reason?: string): string {
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -38,7 +38,7 @@ export function renderLinkError(message: string): string {
 <link rel="stylesheet" href="/assets/style.css">
 </head>
 <body class="applicant">
-<main class="link-error">
+<main class="link-error" data-reason="${escapeHtml(reason ?? 'unknown')}">
 <h1>无法进入视频勘验</h1>
 <p class="reason">${escapeHtml(message)}</p>
 <p class="hint">如有疑问，请联系为您办理业务的审批窗口。<br><span lang="en">This inspection link cannot be used. Please ask the approval office for a new link.</span></p>

@@ -7,14 +7,16 @@ import { mergeTemplates } from '../checklist/WalkPlan';
 import type { CaseRecord } from '../cases/CaseRecord';
 import type { Clock } from '../platform/clock';
 import { Conflict, Invalid, NotFound } from '../platform/errors';
+import type { TypedEvents } from '../platform/TypedEvents';
 import type { Store } from '../store/Store';
+import type { InspectionEvents } from './InspectionEvents';
 import { walkView, applicantPrompt } from './walkView';
 
 interface LiveWalk {
   walk: ChecklistWalk;
   templates: InspectionTemplate[];
   parentSessionId?: string;
-  /** Serialises writes so event numbers stay gapless under concurrent requests. */
+  /** Serialises validate-then-append so the in-memory walk and the stored log never disagree. */
   queue: Promise<unknown>;
 }
 
@@ -29,8 +31,7 @@ export class InspectionWalks {
     private readonly store: Store,
     private readonly library: TemplateLibrary,
     private readonly clock: Clock,
-    /** Seals the event log once a walk is closed (the evidence chain takes it in). */
-    private readonly onClosed?: (sessionId: string, events: WalkEvent[], closedBy: string) => Promise<void>,
+    private readonly bus: TypedEvents<InspectionEvents>,
   ) {}
 
   /** Pins the current templates of the case's permits (or, for a re-inspection, the parent's). */
@@ -68,13 +69,14 @@ export class InspectionWalks {
         if (err instanceof WalkRuleError) throw new Conflict(ruleMessage(err.message), err.message);
         throw err;
       }
-      const event = { ...body, seq: (await this.lastSeq(sessionId)) + 1, at: this.clock.now(), actor } as WalkEvent;
-      await this.store.walks.appendEvent(sessionId, event);
+      const event = await this.store.walks.appendEvent(sessionId, { ...body, at: this.clock.now(), actor } as Omit<WalkEvent, 'seq'>);
       live.walk.apply(event);
       return event;
     });
     live.queue = run.catch(() => undefined);
-    return run;
+    const event = await run;
+    this.bus.emit('walk.changed', sessionId);
+    return event;
   }
 
   /** Closes the checklist with the computed outcome, or an override that carries a written reason. */
@@ -82,18 +84,15 @@ export class InspectionWalks {
     const live = await this.load(sessionId);
     const days = Math.max(...live.templates.map((t) => t.rectificationDays));
     const deadline = req.outcome === 'conditional_pass' ? this.clock.now() + days * 86_400_000 : undefined;
-    const event = await this.record(sessionId, { type: 'closed', ...req, overrideReason: req.overrideReason || undefined, rectificationDeadline: deadline }, actor);
-    await this.onClosed?.(sessionId, await this.store.walks.events(sessionId), actor);
-    return event;
+    return this.record(sessionId, { type: 'closed', ...req, overrideReason: req.overrideReason || undefined, rectificationDeadline: deadline }, actor);
+  }
+
+  eventLog(sessionId: string): Promise<WalkEvent[]> {
+    return this.store.walks.events(sessionId);
   }
 
   async walk(sessionId: string): Promise<ChecklistWalk> {
     return (await this.load(sessionId)).walk;
-  }
-
-  private async lastSeq(sessionId: string): Promise<number> {
-    const events = await this.store.walks.events(sessionId);
-    return events.at(-1)?.seq ?? 0;
   }
 
   private load(sessionId: string): Promise<LiveWalk> {
@@ -126,7 +125,10 @@ export class InspectionWalks {
 function ruleMessage(reason: string): string {
   if (reason.includes('closed')) return '本次勘验已结束，不能再修改';
   if (reason.includes('written reason')) return '更改系统判定结果需要填写不少于10个字的理由';
-  if (reason.includes('尚未填写') || reason.includes('需要')) return `还不能结束勘验：${reason}`;
+  // Sign-off and fact messages are already written for the inspector.
+  if (reason.startsWith('签字确认前') || reason.includes('不能重复签字') || reason.startsWith('未知的经营情况项') || reason.includes('应为')) return reason;
+  if (reason.includes('尚未填写') || reason.includes('需要') || reason.includes('签字确认')) return `还不能结束勘验：${reason}`;
   if (reason.includes('allowed result')) return '该检查项不允许这个结果';
+  if (reason.includes('not part of this inspection')) return '本次勘验不包含该许可';
   return `操作无效：${reason}`;
 }

@@ -2,26 +2,24 @@ import type { ChecklistWalk } from '../checklist/ChecklistWalk';
 import type { InspectionTemplate } from '../checklist/InspectionTemplate';
 import type { ApplicantPrompt, WalkView } from '../protocol/walk';
 
-/** What the console shows of a walk, in one language. */
-export function walkView(sessionId: string, walk: ChecklistWalk, templates: InspectionTemplate[], lang: 'zh-CN' | 'en', parentSessionId?: string): WalkView {
-  const facts = new Map<string, WalkView['facts'][number]>();
-  for (const t of templates) {
-    for (const f of t.facts) {
-      if (facts.has(f.key)) continue;
-      facts.set(f.key, {
-        key: f.key,
-        type: f.type,
-        label: f.label[lang],
-        values: f.type === 'enum' ? f.values : undefined,
-        unit: f.type === 'number' ? f.unit : undefined,
-        value: walk.facts.get(f.key),
-      });
-    }
-  }
+/**
+ * What the console shows of a walk, in one language. `_templates` is no longer read (the plan
+ * carries the merged facts); kept until the caller stops passing it.
+ */
+export function walkView(sessionId: string, walk: ChecklistWalk, _templates: InspectionTemplate[], lang: 'zh-CN' | 'en', parentSessionId?: string): WalkView {
+  const outcome = walk.outcome();
   return {
     sessionId,
-    pins: walk.plan.pins,
-    facts: [...facts.values()],
+    pins: walk.plan.pins.map((p) => ({ id: p.id, version: p.version, hash: p.hash, permitType: p.permitType, title: p.title[lang] })),
+    // The plan's facts are the ones the walk accepts, so the console offers exactly those.
+    facts: walk.plan.facts.map((f) => ({
+      key: f.key,
+      type: f.type,
+      label: f.label[lang],
+      values: f.type === 'enum' ? f.values : undefined,
+      unit: f.type === 'number' ? f.unit : undefined,
+      value: walk.facts.get(f.key),
+    })),
     points: walk.plan.points.map((p) => {
       const a = walk.answers.get(p.key);
       return {
@@ -47,7 +45,7 @@ export function walkView(sessionId: string, walk: ChecklistWalk, templates: Insp
     }),
     current: walk.current,
     blockers: walk.closed ? [] : walk.closeBlockers(),
-    outcome: walk.outcome(),
+    outcome: { ...outcome, permits: outcome.permits.map((p) => ({ ...p, signBlockers: walk.signBlockers(p.permitType) })) },
     closed: walk.closed,
     parentSessionId,
   };

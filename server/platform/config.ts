@@ -22,7 +22,10 @@ const EnvSchema = z.object({
   TLS_KEY: z.string().optional(),
   TLS: z.enum(['auto', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  INSPECTOR_USER: z.string().min(1).default('inspector'),
+  ADMIN_USER: z.string().regex(/^[A-Za-z0-9._-]{2,40}$/).optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  // The names before roles existed; still read so an existing install keeps starting.
+  INSPECTOR_USER: z.string().regex(/^[A-Za-z0-9._-]{2,40}$/).optional(),
   INSPECTOR_PASSWORD: z.string().min(8).optional(),
   JOIN_LINK_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   RECONNECT_GRACE_SECONDS: z.coerce.number().positive().max(600).default(30),
@@ -42,7 +45,8 @@ export interface Config {
   dataDir: string;
   tls: { mode: 'auto' | 'off'; certFile?: string; keyFile?: string };
   logLevel: string;
-  seedInspector: { username: string; password?: string };
+  /** The first account, made on an empty database: an administrator who may also inspect and supervise. */
+  seedAdmin: { username: string; password?: string };
   joinLinkTtlMs: number;
   reconnectGraceMs: number;
   seedDemo: boolean;
@@ -86,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     tls: { mode: e.TLS, certFile: e.TLS_CERT, keyFile: e.TLS_KEY },
     logLevel: e.LOG_LEVEL,
-    seedInspector: { username: e.INSPECTOR_USER, password: e.INSPECTOR_PASSWORD },
+    seedAdmin: { username: e.ADMIN_USER ?? e.INSPECTOR_USER ?? 'admin', password: e.ADMIN_PASSWORD ?? e.INSPECTOR_PASSWORD },
     joinLinkTtlMs: e.JOIN_LINK_TTL_HOURS * 3600_000,
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,

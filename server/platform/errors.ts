@@ -8,6 +8,8 @@ export abstract class AppError extends Error {
     /** Shown to the user as is. */
     readonly userMessage: string,
     detail?: string,
+    /** A finer machine-readable cause, so a page can show the right screen (e.g. link_revoked vs link_expired). */
+    readonly reason?: string,
   ) {
     super(detail ?? userMessage);
     this.name = new.target.name;
@@ -57,11 +59,12 @@ export class Unavailable extends AppError {
 export interface WireError {
   code: string;
   message: string;
+  reason?: string;
 }
 
 /** Maps any thrown value to what may cross the wire; unknown errors never leak their text. */
 export function toWireError(err: unknown): WireError {
-  if (err instanceof AppError) return { code: err.code, message: err.userMessage };
+  if (err instanceof AppError) return err.reason ? { code: err.code, message: err.userMessage, reason: err.reason } : { code: err.code, message: err.userMessage };
   return { code: 'internal', message: '服务器内部错误，请稍后重试 (internal error)' };
 }
 

@@ -16,6 +16,12 @@ export const NewCaseInput = z.object({
 });
 export type NewCaseInput = z.infer<typeof NewCaseInput>;
 
+/** Who works the case: the creator (when an inspector) plus these accounts, chosen by a supervisor or admin. */
+export const NewCaseRequest = NewCaseInput.extend({ assignees: z.array(z.string().min(1).max(64)).max(10).default([]) });
+
+export const AssignInput = z.object({ accountId: z.string().min(1).max(64), assigned: z.boolean() });
+export const AbandonInput = z.object({ reason: z.string().trim().min(5, '请填写不少于5个字的理由').max(1000) });
+
 export const LoginInput = z.object({
   username: z.string().trim().min(1).max(100),
   password: z.string().min(1).max(200),

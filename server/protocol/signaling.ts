@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SessionState } from '../inspection/SessionState';
 import type { ApplicantPrompt, WalkView } from './walk';
 
 // The socket.io wire contract shared by server and pages. Every client message is parsed with
@@ -72,9 +73,22 @@ export type CaptureProgress = z.infer<typeof CaptureProgress>;
 
 export const EndCallRequest = z.object({ reason: z.string().max(500).optional() });
 
-export type Role = 'applicant' | 'inspector';
+/** A page's part in the call: the phone, an inspector working the case, or a supervisor watching. */
+export type CallRole = 'applicant' | 'inspector' | 'observer';
+export type Role = CallRole;
 export type ApplicantPresence = 'waiting' | 'live' | 'reconnecting' | 'absent';
-export type EndReason = 'finished' | 'replaced' | 'media_failure' | 'server_shutdown' | 'revoked';
+/** Who is in the call: pages show the truth from this (the phone waits until an inspector is in). */
+export interface CallPresence {
+  applicant: ApplicantPresence;
+  inspectors: number;
+  observers: number;
+}
+/**
+ * Why a page is out of the call. finished: the inspection ended; interrupted: paused by the
+ * inspector (it may resume); replaced: the link was opened on another phone; revoked / link_replaced:
+ * the link was revoked or superseded by a newer one.
+ */
+export type EndReason = 'finished' | 'interrupted' | 'replaced' | 'media_failure' | 'server_shutdown' | 'revoked' | 'link_replaced' | 'logged_out';
 
 export interface TransportOptions {
   id: string;
@@ -116,7 +130,10 @@ export interface JoinResult {
   sendTransport: TransportOptions;
   recvTransport: TransportOptions;
   consumers: ConsumerOffer[];
+  presence: CallPresence;
   applicant: ApplicantPresence;
+  /** The inspection's lifecycle state when the page joined. */
+  sessionState: SessionState;
   position: PositionUpdate | null;
   camera: CameraState | null;
   serverTime: number;
@@ -128,6 +145,16 @@ export interface JoinResult {
 export interface WireErrorShape {
   code: string;
   message: string;
+  /** A finer cause for choosing the right screen, e.g. link_expired, link_revoked, session_ended. */
+  reason?: string;
+}
+
+/** A lifecycle step as pages see it. */
+export interface SessionStateMessage {
+  state: SessionState;
+  from: SessionState;
+  at: number;
+  reason?: string;
 }
 
 export type Ack<T> = (res: { ok: true; data: T } | { ok: false; error: WireErrorShape }) => void;
@@ -155,6 +182,8 @@ export interface ServerToClientEvents {
   'consumer:new': (offer: ConsumerOffer) => void;
   'consumer:closed': (msg: { consumerId: string }) => void;
   'applicant:presence': (msg: { state: ApplicantPresence }) => void;
+  presence: (msg: CallPresence) => void;
+  'session:state': (msg: SessionStateMessage) => void;
   position: (msg: PositionUpdate) => void;
   'camera:request': (msg: CameraRequest) => void;
   'camera:state': (msg: CameraState) => void;

@@ -41,14 +41,39 @@ export interface WalkPointView {
   sources: Array<{ permitType: string; templateId: string; templateVersion: string; pointId: string; clause: string }>;
 }
 
+/** A department's sign-off that a later change took back: who had signed, who changed what, and when. */
+export interface WithdrawnSignOffView {
+  by: string;
+  signedAt: number;
+  withdrawnAt: number;
+  withdrawnBy: string;
+  /** The point whose result changed. */
+  pointKey?: string;
+  /** The fact whose answer changed which points apply. */
+  fact?: string;
+}
+
+export interface PermitOutcomeView {
+  permitType: string;
+  outcome: OutcomeKind;
+  scorePercent?: number;
+  rectification: string[];
+  signedBy?: string;
+  signedAt?: number;
+  withdrawn?: WithdrawnSignOffView;
+  /** Why this permit's department cannot sign yet; empty when it can. */
+  signBlockers?: string[];
+}
+
 export interface WalkView {
   sessionId: string;
-  pins: Array<{ id: string; version: string; hash: string; permitType: string }>;
+  /** `title` is the template's, which names the permit (and its sign-off) on the console. */
+  pins: Array<{ id: string; version: string; hash: string; permitType: string; title: string }>;
   facts: Array<{ key: string; type: string; label: string; values?: string[]; unit?: string; value?: string | number | boolean }>;
   points: WalkPointView[];
   current?: string;
   blockers: string[];
-  outcome: { outcome: OutcomeKind; permits: Array<{ permitType: string; outcome: OutcomeKind; scorePercent?: number; rectification: string[]; signedBy?: string }> };
+  outcome: { outcome: OutcomeKind; permits: PermitOutcomeView[] };
   closed?: { outcome: OutcomeKind; computed: OutcomeKind; overrideReason?: string; rectificationDeadline?: number };
   parentSessionId?: string;
 }

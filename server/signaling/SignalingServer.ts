@@ -2,43 +2,55 @@ import type http from 'node:http';
 import type https from 'node:https';
 import type { types } from 'mediasoup';
 import { Server, type Socket } from 'socket.io';
+import type { AccountService } from '../accounts/AccountService';
 import type { CallRegistry } from '../call/CallRegistry';
-import type { CallLink } from '../call/CallLink';
-import type { CaptureTickets } from '../evidence/CaptureTickets';
+import type { InspectionCall } from '../call/InspectionCall';
+import type { CaptureRequests } from '../inspection/CaptureRequests';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
-import { AppError, Invalid, toWireError } from '../platform/errors';
-import { parseInput as parse } from '../protocol/parseInput';
+import { AppError, Invalid, NotFound, toWireError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
-import { JoinRequest, type ClientToServerEvents, type ServerToClientEvents } from '../protocol/signaling';
+import { parseInput as parse } from '../protocol/parseInput';
+import { JoinRequest, type ClientToServerEvents, type EndReason, type ServerToClientEvents } from '../protocol/signaling';
 import { authenticate, type AuthDeps } from './authenticate';
-import { IN_CALL_HANDLERS, requireCall, type HandlerContext } from './handlers';
-import type { PageIdentity } from './PageIdentity';
+import { END_MESSAGES } from './endMessages';
+import { actionFor, IN_CALL_HANDLERS, type HandlerContext } from './handlers';
+import { actorOf, type PageIdentity } from './PageIdentity';
+import { roomOf } from './rooms';
 
 interface SocketData {
   identity: PageIdentity;
 }
 
 type PageSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 // A page sends a few messages a second; hundreds mean a bug or abuse.
 const MAX_EVENTS_PER_SECOND = 100;
 
-/** The socket.io adapter: authenticates pages, parses every message, and calls the call domain. */
+export interface SignalingDeps extends AuthDeps {
+  calls: CallRegistry;
+  walks: InspectionWalks;
+  captures: CaptureRequests;
+  accounts: AccountService;
+}
+
+/**
+ * The socket.io adapter: authenticates pages, puts each into its session's rooms, parses and
+ * authorizes every message before calling the domain, and forwards domain events to rooms. It
+ * decides nothing about the order of domain steps.
+ */
 export class SignalingServer {
-  private readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  private readonly io: Io;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
     httpServer: http.Server | https.Server,
-    private readonly registry: CallRegistry,
-    private readonly walks: InspectionWalks,
-    private readonly captures: CaptureTickets,
-    private readonly authDeps: AuthDeps,
+    private readonly deps: SignalingDeps,
     private readonly log: Logger,
   ) {
     this.io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 256 * 1024, pingInterval: 5000, pingTimeout: 5000 });
     this.io.use((socket, next) => {
-      const address = socket.handshake.address;
-      authenticate(this.authDeps, socket.handshake.auth, socket.handshake.headers.cookie, address)
+      authenticate(this.deps, socket.handshake.auth, socket.handshake.headers.cookie, socket.handshake.address)
         .then((identity) => {
           socket.data.identity = identity;
           next();
@@ -50,26 +62,61 @@ export class SignalingServer {
         });
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
+    this.forwardDomainEvents();
+  }
+
+  /** Domain events become room broadcasts: the same path a Redis adapter would carry across nodes. */
+  private forwardDomainEvents(): void {
+    const { calls, walks, lifecycle, accounts } = this.deps;
+    const bus = lifecycle.events;
+    const io = this.io;
+    const on = <T>(off: () => T) => this.unsubscribe.push(off as () => void);
+    on(
+      bus.on('walk.changed', async (sessionId) => {
+        const [view, prompt] = await Promise.all([walks.view(sessionId), walks.prompt(sessionId)]);
+        io.to(roomOf.staff(sessionId)).emit('walk:state', view);
+        io.to(roomOf.applicant(sessionId)).emit('walk:prompt', prompt);
+      }),
+    );
+    on(bus.on('state.changed', (c) => void io.to(roomOf.session(c.sessionId)).emit('session:state', { state: c.to, from: c.from, at: c.at, reason: c.reason })));
+    on(
+      bus.on('evidence.accepted', (e) => {
+        if (e.requestId) io.to(roomOf.staff(e.sessionId)).emit('capture:progress', { requestId: e.requestId, pointKey: e.pointKey, state: 'received', evidenceId: e.stampedId });
+      }),
+    );
+    on(bus.on('capture.requested', (e) => void io.to(roomOf.applicant(e.sessionId)).emit('capture:request', e.ask)));
+    on(bus.on('capture.progress', (e) => void io.to(roomOf.staff(e.sessionId)).emit('capture:progress', e.progress)));
+
+    const ce = calls.events;
+    on(ce.on('peer.consumer', (peerId, offer) => void io.to(peerId).emit('consumer:new', offer)));
+    on(ce.on('peer.consumerClosed', (peerId, consumerId) => void io.to(peerId).emit('consumer:closed', { consumerId })));
+    on(ce.on('peer.removed', (peerId, reason) => this.hangUp(peerId, reason)));
+    on(
+      ce.on('presence', (sessionId, presence) => {
+        io.to(roomOf.session(sessionId)).emit('presence', presence);
+        io.to(roomOf.staff(sessionId)).emit('applicant:presence', { state: presence.applicant });
+      }),
+    );
+    on(ce.on('position', (sessionId, p) => void io.to(roomOf.staff(sessionId)).emit('position', p)));
+    on(ce.on('camera.request', (sessionId, r) => void io.to(roomOf.applicant(sessionId)).emit('camera:request', r)));
+    on(ce.on('camera.state', (sessionId, s) => void io.to(roomOf.staff(sessionId)).emit('camera:state', s)));
+    on(ce.on('call.ended', (sessionId, reason) => this.hangUp(roomOf.session(sessionId), reason)));
+
+    on(accounts.events.on('logins.ended', (accountId) => this.hangUp(roomOf.account(accountId), 'logged_out')));
+  }
+
+  /** Tells the pages in a room why they are out, then disconnects them once the message has flushed. */
+  private hangUp(room: string, reason: EndReason): void {
+    this.io.to(room).emit('call:ended', { reason, message: END_MESSAGES[reason] });
+    setImmediate(() => this.io.in(room).disconnectSockets(true));
   }
 
   private onConnection(socket: PageSocket): void {
     const identity = socket.data.identity;
-    const log = this.log.child({ sessionId: identity.sessionId, role: identity.role, peerId: socket.id });
-    const ctx: HandlerContext = {
-      peerId: socket.id,
-      call: undefined,
-      sessionId: identity.sessionId,
-      actor: identity.role === 'inspector' ? identity.inspector.username : 'applicant',
-      walks: this.walks,
-      captures: this.captures,
-    };
-    const link: CallLink = {
-      send: (event, ...args) => socket.emit(event, ...args),
-      hangUp: () => {
-        // Let the last message flush before the transport closes.
-        setImmediate(() => socket.disconnect(true));
-      },
-    };
+    const log = this.log.child({ sessionId: identity.sessionId, kind: identity.kind, peerId: socket.id });
+    void socket.join([roomOf.session(identity.sessionId), identity.kind === 'applicant' ? roomOf.applicant(identity.sessionId) : roomOf.staff(identity.sessionId)]);
+    if (identity.kind === 'staff') void socket.join(roomOf.account(identity.member.id));
+    let call: InspectionCall | undefined;
     let windowStart = Date.now();
     let eventsInWindow = 0;
 
@@ -97,22 +144,35 @@ export class SignalingServer {
         });
     };
 
+    /** Every message is authorized against the session as it is now (state, assignment, department). */
+    const authorizeEvent = async (access: Parameters<typeof actionFor>[0], permitType?: string) => {
+      const { resource } = await this.deps.resources.ofSession(identity.sessionId, permitType);
+      this.deps.authorize(actorOf(identity), actionFor(access, identity), resource);
+    };
+
     socket.on('call:join', (...args: unknown[]) =>
       respond('call:join', args, async (raw) => {
         const req = parse(JoinRequest, raw);
-        if (ctx.call && !ctx.call.closed) throw new Invalid('已经在通话中', 'duplicate join');
-        const call = await this.registry.getOrCreate(identity.sessionId, identity.caseRecord);
-        const result = await call.join({
+        if (call && !call.closed) throw new Invalid('已经在通话中', 'duplicate join');
+        await authorizeEvent('participant');
+        const { session } = await this.deps.lifecycle.session(identity.sessionId);
+        this.deps.lifecycle.requireCallOpen(session);
+        const joined = await this.deps.calls.getOrCreate(identity.sessionId, identity.caseRecord);
+        // Set before the await: a disconnect during the join must reach this call to cancel it.
+        call = joined;
+        if (!socket.connected) throw new Invalid('连接已断开', 'socket gone before join');
+        const result = await joined.join({
           peerId: socket.id,
-          role: identity.role,
-          link,
+          role: identity.kind === 'applicant' ? 'applicant' : identity.callRole,
           rtpCapabilities: req.rtpCapabilities as unknown as types.RtpCapabilities,
-          joinLinkId: identity.role === 'applicant' ? identity.linkId : undefined,
+          joinLinkId: identity.kind === 'applicant' ? identity.linkId : undefined,
+          accountId: identity.kind === 'staff' ? identity.member.id : undefined,
         });
-        ctx.call = call;
+        if (identity.kind === 'applicant') await this.deps.links.markUsed(identity.linkId);
         log.info('joined call');
-        result.prompt = await this.walks.prompt(identity.sessionId);
-        if (identity.role === 'inspector') result.walk = await this.walks.view(identity.sessionId);
+        result.sessionState = (await this.deps.lifecycle.session(identity.sessionId)).session.state;
+        result.prompt = await this.deps.walks.prompt(identity.sessionId);
+        if (identity.kind === 'staff') result.walk = await this.deps.walks.view(identity.sessionId);
         return result;
       }),
     );
@@ -120,9 +180,11 @@ export class SignalingServer {
     for (const [event, h] of Object.entries(IN_CALL_HANDLERS)) {
       socket.on(event as keyof ClientToServerEvents, (...args: unknown[]) =>
         respond(event, args, async (raw) => {
-          const req = parse(h.schema, raw);
-          const call = requireCall(ctx);
-          return (h.run as (c: HandlerContext & { call: typeof call }, r: unknown) => unknown)({ ...ctx, call }, req);
+          const req = parse(h.schema, raw) as { permitType?: string };
+          await authorizeEvent(h.access, h.access === 'sign' ? req.permitType : undefined);
+          if (!call || call.closed) throw new NotFound('请先加入通话', 'not in a call');
+          const ctx: HandlerContext = { peerId: socket.id, identity, call, lifecycle: this.deps.lifecycle, captures: this.deps.captures };
+          return (h.run as (c: HandlerContext, r: unknown) => unknown)(ctx, req);
         }),
       );
     }
@@ -135,11 +197,12 @@ export class SignalingServer {
 
     socket.on('disconnect', (reason) => {
       log.info({ reason }, 'page disconnected');
-      ctx.call?.leave(socket.id);
+      call?.leave(socket.id);
     });
   }
 
   async close(): Promise<void> {
+    for (const u of this.unsubscribe.splice(0)) u();
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 }

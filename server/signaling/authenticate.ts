@@ -1,9 +1,11 @@
 import { parse as parseCookie } from 'cookie';
 import { z } from 'zod';
-import type { CaseService } from '../cases/CaseService';
-import type { InspectorAuth } from '../cases/InspectorAuth';
-import type { JoinLinks } from '../cases/JoinLinks';
-import { Gone, Invalid } from '../platform/errors';
+import type { AccountService } from '../accounts/AccountService';
+import { isAllowed, type Authorize } from '../accounts/authorize';
+import type { AccessResources } from '../inspection/AccessResources';
+import type { InspectionLifecycle } from '../inspection/InspectionLifecycle';
+import type { SessionLinks } from '../inspection/SessionLinks';
+import { Invalid } from '../platform/errors';
 import type { RateLimiter } from '../platform/RateLimiter';
 import { LOGIN_COOKIE } from '../protocol/cookies';
 import type { PageIdentity } from './PageIdentity';
@@ -14,9 +16,11 @@ const HandshakeAuth = z.discriminatedUnion('role', [
 ]);
 
 export interface AuthDeps {
-  joinLinks: JoinLinks;
-  auth: InspectorAuth;
-  cases: CaseService;
+  links: SessionLinks;
+  accounts: AccountService;
+  lifecycle: InspectionLifecycle;
+  resources: AccessResources;
+  authorize: Authorize;
   limiter: RateLimiter;
 }
 
@@ -27,11 +31,17 @@ export async function authenticate(deps: AuthDeps, rawAuth: unknown, cookieHeade
   const auth = parsed.data;
   if (auth.role === 'applicant') {
     await deps.limiter.hit(address);
-    const { link, session, caseRecord } = await deps.joinLinks.verify(auth.token);
-    return { role: 'applicant', sessionId: session.id, caseRecord, linkId: link.id };
+    const { link, session } = await deps.links.admit(auth.token);
+    const { resource, caseRecord } = await deps.resources.ofSession(session.id);
+    deps.authorize({ kind: 'applicant', sessionId: session.id, linkId: link.id }, 'applicant.join', resource);
+    return { kind: 'applicant', sessionId: session.id, caseRecord, linkId: link.id };
   }
-  const inspector = await deps.auth.authenticate(parseCookie(cookieHeader ?? '')[LOGIN_COOKIE]);
-  const { session, caseRecord } = await deps.cases.session(auth.sessionId);
-  if (session.status === 'ended') throw new Gone('本次勘验已结束', 'session ended');
-  return { role: 'inspector', sessionId: session.id, caseRecord, inspector };
+  const member = await deps.accounts.authenticate(parseCookie(cookieHeader ?? '')[LOGIN_COOKIE]);
+  const { resource, session, caseRecord } = await deps.resources.ofSession(auth.sessionId);
+  const actor = { kind: 'staff' as const, member };
+  // An assigned inspector works the call; a supervisor who is not assigned watches it.
+  const callRole = isAllowed(actor, 'session.join', resource) ? 'inspector' : 'observer';
+  deps.authorize(actor, callRole === 'inspector' ? 'session.join' : 'session.observe', resource);
+  deps.lifecycle.requireCallOpen(session);
+  return { kind: 'staff', sessionId: session.id, caseRecord, member, callRole };
 }

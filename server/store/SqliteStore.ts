@@ -1,10 +1,14 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { CaseRecord, CaseStatus } from '../cases/CaseRecord';
-import type { InspectionSession, SessionStatus } from '../cases/InspectionSession';
+import type { Account, LoginSession, StaffRole } from '../accounts/Account';
+import type { CaseRecord } from '../cases/CaseRecord';
+import type { InspectionSession } from '../inspection/InspectionSession';
 import type { JoinLinkRecord } from '../cases/JoinLinkRecord';
-import type { InspectorAccount, LoginSession } from '../cases/InspectorAccount';
+import type { SessionState } from '../inspection/SessionState';
+import type { SessionTransition, TransitionTrigger } from '../inspection/SessionTransition';
+import type { PermitType } from '../protocol/cases';
 import type { LocationFix } from '../cases/LocationFix';
 import type { StoredTemplateVersion, StoredWalk } from '../checklist/StoredWalk';
 import type { WalkEvent } from '../checklist/WalkEvent';
@@ -19,7 +23,53 @@ type Row = Record<string, unknown>;
 
 /** The embedded default store: one SQLite file under the data dir, WAL mode, migrated on open. */
 export class SqliteStore implements Store {
+  /** Marks the async flow that owns the open transaction: its calls go straight through. */
+  private readonly txScope = new AsyncLocalStorage<true>();
+  private txTail: Promise<void> = Promise.resolve();
+  private txOpen: Promise<void> | undefined;
+
   private constructor(private readonly db: Database.Database) {}
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.txScope.getStore()) return work();
+    const previous = this.txTail;
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    this.txTail = previous.then(() => mine);
+    await previous;
+    this.txOpen = mine;
+    try {
+      return await this.txScope.run(true, async () => {
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work();
+          this.db.exec('COMMIT');
+          return result;
+        } catch (err) {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          throw err;
+        }
+      });
+    } finally {
+      this.txOpen = undefined;
+      release();
+    }
+  }
+
+  /**
+   * One connection serves every caller, so a call from outside an open transaction must wait for
+   * it; otherwise its write would commit or roll back with someone else's work.
+   */
+  private gated<R extends object>(repo: R): R {
+    const out: Record<string, unknown> = {};
+    for (const [name, fn] of Object.entries(repo)) {
+      out[name] = async (...args: unknown[]) => {
+        while (this.txOpen && !this.txScope.getStore()) await this.txOpen;
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      };
+    }
+    return out as R;
+  }
 
   static async open(file: string): Promise<SqliteStore> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -39,14 +89,18 @@ export class SqliteStore implements Store {
     return row.v;
   }
 
-  readonly cases = {
-    insert: async (c: CaseRecord) => {
-      this.db
+  readonly cases = this.gated({
+    insertNumbered: async (c: Omit<CaseRecord, 'caseNumber'>, prefix: string): Promise<CaseRecord> => {
+      // One statement: the day's next number is read and used atomically.
+      const row = this.db
         .prepare(
-          `INSERT INTO cases (id, case_number, business_name, permit_types, address_text, lat, lon, status, created_at, created_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO cases (id, case_number, business_name, permit_types, address_text, lat, lon, created_at, created_by)
+           SELECT ?, ? || printf('%04d', COALESCE(MAX(CAST(substr(case_number, length(?) + 1) AS INTEGER)), 0) + 1), ?, ?, ?, ?, ?, ?, ?
+           FROM cases WHERE case_number LIKE ? || '%'
+           RETURNING case_number`,
         )
-        .run(c.id, c.caseNumber, c.businessName, JSON.stringify(c.permitTypes), c.address.text, c.address.lat, c.address.lon, c.status, c.createdAt, c.createdBy);
+        .get(c.id, prefix, prefix, c.businessName, JSON.stringify(c.permitTypes), c.address.text, c.address.lat, c.address.lon, c.createdAt, c.createdBy, prefix) as { case_number: string };
+      return { ...c, caseNumber: row.case_number };
     },
     get: async (id: string) => {
       const row = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
@@ -54,18 +108,26 @@ export class SqliteStore implements Store {
     },
     list: async (limit: number) =>
       (this.db.prepare('SELECT * FROM cases ORDER BY created_at DESC LIMIT ?').all(limit) as Row[]).map(toCase),
-    setStatus: async (id: string, status: CaseStatus) => {
-      this.db.prepare('UPDATE cases SET status = ? WHERE id = ?').run(status, id);
-    },
-    countCreatedSince: async (since: number) =>
-      (this.db.prepare('SELECT COUNT(*) AS n FROM cases WHERE created_at >= ?').get(since) as { n: number }).n,
-  };
+  });
 
-  readonly sessions = {
-    insert: async (s: InspectionSession) => {
+  readonly assignments = this.gated({
+    assign: async (caseId: string, accountId: string, at: number, by: string) => {
+      this.db.prepare('INSERT OR IGNORE INTO case_assignments (case_id, account_id, assigned_at, assigned_by) VALUES (?, ?, ?, ?)').run(caseId, accountId, at, by);
+    },
+    unassign: async (caseId: string, accountId: string) => {
+      this.db.prepare('DELETE FROM case_assignments WHERE case_id = ? AND account_id = ?').run(caseId, accountId);
+    },
+    accountsOf: async (caseId: string) =>
+      (this.db.prepare('SELECT account_id FROM case_assignments WHERE case_id = ? ORDER BY assigned_at').all(caseId) as Row[]).map((r) => String(r.account_id)),
+    casesOf: async (accountId: string) =>
+      (this.db.prepare('SELECT case_id FROM case_assignments WHERE account_id = ?').all(accountId) as Row[]).map((r) => String(r.case_id)),
+  });
+
+  readonly sessions = this.gated({
+    insert: async (x: InspectionSession) => {
       this.db
-        .prepare('INSERT INTO inspection_sessions (id, case_id, status, created_at) VALUES (?, ?, ?, ?)')
-        .run(s.id, s.caseId, s.status, s.createdAt);
+        .prepare('INSERT INTO inspection_sessions (id, case_id, state, created_at, state_changed_at) VALUES (?, ?, ?, ?, ?)')
+        .run(x.id, x.caseId, x.state, x.createdAt, x.stateChangedAt);
     },
     get: async (id: string) => {
       const row = this.db.prepare('SELECT * FROM inspection_sessions WHERE id = ?').get(id) as Row | undefined;
@@ -73,16 +135,43 @@ export class SqliteStore implements Store {
     },
     listByCase: async (caseId: string) =>
       (this.db.prepare('SELECT * FROM inspection_sessions WHERE case_id = ? ORDER BY created_at').all(caseId) as Row[]).map(toSession),
-    setStatus: async (id: string, status: SessionStatus, at: number, reason?: string) => {
-      if (status === 'ended') {
-        this.db.prepare('UPDATE inspection_sessions SET status = ?, ended_at = ?, end_reason = ? WHERE id = ?').run(status, at, reason ?? null, id);
-      } else {
-        this.db.prepare('UPDATE inspection_sessions SET status = ? WHERE id = ?').run(status, id);
-      }
-    },
-  };
+    listInStates: async (states: readonly SessionState[]) =>
+      (this.db.prepare(`SELECT * FROM inspection_sessions WHERE state IN (${states.map(() => '?').join(',') || "''"}) ORDER BY created_at`).all(...states) as Row[]).map(toSession),
+    transition: async (t: Omit<SessionTransition, 'seq'>, extra: { endReason?: string; outcome?: string } = {}) =>
+      this.db.transaction(() => {
+        const ends = t.to === 'ended' || t.to === 'interrupted' || t.to === 'abandoned';
+        const changed = this.db
+          .prepare(
+            `UPDATE inspection_sessions SET state = ?, state_changed_at = ?,
+               ended_at = CASE WHEN ? THEN ? ELSE ended_at END,
+               end_reason = CASE WHEN ? THEN ? ELSE end_reason END,
+               outcome = COALESCE(?, outcome)
+             WHERE id = ? AND state = ?`,
+          )
+          .run(t.to, t.at, ends ? 1 : 0, t.at, ends ? 1 : 0, extra.endReason ?? t.reason ?? null, extra.outcome ?? null, t.sessionId, t.from).changes;
+        if (!changed) return false;
+        this.db
+          .prepare(
+            `INSERT INTO session_transitions (session_id, seq, from_state, to_state, trigger, actor, reason, at)
+             SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ? FROM session_transitions WHERE session_id = ?`,
+          )
+          .run(t.sessionId, t.from, t.to, t.trigger, t.actor, t.reason ?? null, t.at, t.sessionId);
+        return true;
+      })(),
+    transitions: async (sessionId: string): Promise<SessionTransition[]> =>
+      (this.db.prepare('SELECT * FROM session_transitions WHERE session_id = ? ORDER BY seq').all(sessionId) as Row[]).map((r) => ({
+        sessionId: String(r.session_id),
+        seq: Number(r.seq),
+        from: r.from_state as SessionState,
+        to: r.to_state as SessionState,
+        trigger: r.trigger as TransitionTrigger,
+        actor: String(r.actor),
+        reason: r.reason == null ? undefined : String(r.reason),
+        at: Number(r.at),
+      })),
+  });
 
-  readonly joinLinks = {
+  readonly joinLinks = this.gated({
     insert: async (l: JoinLinkRecord) => {
       this.db
         .prepare('INSERT INTO join_links (id, case_id, session_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
@@ -94,46 +183,66 @@ export class SqliteStore implements Store {
     },
     listBySession: async (sessionId: string) =>
       (this.db.prepare('SELECT * FROM join_links WHERE session_id = ? ORDER BY created_at').all(sessionId) as Row[]).map(toLink),
-    revoke: async (id: string, at: number) =>
-      this.db.prepare('UPDATE join_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes > 0,
-  };
+    revoke: async (id: string, at: number, reason: string) =>
+      this.db.prepare('UPDATE join_links SET revoked_at = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL').run(at, reason, id).changes > 0,
+    markUsed: async (id: string, at: number) => {
+      this.db.prepare('UPDATE join_links SET first_used_at = ? WHERE id = ? AND first_used_at IS NULL').run(at, id);
+    },
+  });
 
-  readonly inspectors = {
-    insert: async (a: InspectorAccount) => {
+  readonly accounts = this.gated({
+    insert: async (a: Account) => {
       this.db
-        .prepare('INSERT INTO inspectors (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(a.id, a.username, a.displayName, a.passwordHash, a.createdAt);
+        .prepare(
+          `INSERT INTO accounts (id, username, display_name, password_hash, roles, departments, disabled_at, must_change_password, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(a.id, a.username, a.displayName, a.passwordHash, JSON.stringify(a.roles), JSON.stringify(a.departments), a.disabledAt ?? null, a.mustChangePassword ? 1 : 0, a.createdAt);
     },
     getByUsername: async (username: string) => {
-      const row = this.db.prepare('SELECT * FROM inspectors WHERE username = ?').get(username) as Row | undefined;
-      return row ? toInspector(row) : undefined;
+      const row = this.db.prepare('SELECT * FROM accounts WHERE username = ?').get(username) as Row | undefined;
+      return row ? toAccount(row) : undefined;
     },
     get: async (id: string) => {
-      const row = this.db.prepare('SELECT * FROM inspectors WHERE id = ?').get(id) as Row | undefined;
-      return row ? toInspector(row) : undefined;
+      const row = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as Row | undefined;
+      return row ? toAccount(row) : undefined;
     },
-    count: async () => (this.db.prepare('SELECT COUNT(*) AS n FROM inspectors').get() as { n: number }).n,
-  };
+    list: async () => (this.db.prepare('SELECT * FROM accounts ORDER BY created_at').all() as Row[]).map(toAccount),
+    count: async () => (this.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n,
+    update: async (id: string, patch: Partial<Pick<Account, 'displayName' | 'passwordHash' | 'roles' | 'departments' | 'disabledAt' | 'mustChangePassword'>>) => {
+      const cols: Record<string, unknown> = {};
+      if ('displayName' in patch) cols.display_name = patch.displayName;
+      if ('passwordHash' in patch) cols.password_hash = patch.passwordHash;
+      if ('roles' in patch) cols.roles = JSON.stringify(patch.roles);
+      if ('departments' in patch) cols.departments = JSON.stringify(patch.departments);
+      if ('disabledAt' in patch) cols.disabled_at = patch.disabledAt ?? null;
+      if ('mustChangePassword' in patch) cols.must_change_password = patch.mustChangePassword ? 1 : 0;
+      const names = Object.keys(cols);
+      if (!names.length) return;
+      this.db.prepare(`UPDATE accounts SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(cols), id);
+    },
+  });
 
-  readonly logins = {
+  readonly logins = this.gated({
     insert: async (l: LoginSession) => {
       this.db
-        .prepare('INSERT INTO login_sessions (token_hash, inspector_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-        .run(l.tokenHash, l.inspectorId, l.createdAt, l.expiresAt);
+        .prepare('INSERT INTO login_sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
+        .run(l.tokenHash, l.accountId, l.createdAt, l.expiresAt);
     },
-    get: async (tokenHash: string) => {
+    get: async (tokenHash: string): Promise<LoginSession | undefined> => {
       const row = this.db.prepare('SELECT * FROM login_sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
       return row
-        ? { tokenHash: String(row.token_hash), inspectorId: String(row.inspector_id), createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) }
+        ? { tokenHash: String(row.token_hash), accountId: String(row.account_id), createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) }
         : undefined;
     },
     delete: async (tokenHash: string) => {
       this.db.prepare('DELETE FROM login_sessions WHERE token_hash = ?').run(tokenHash);
     },
+    deleteForAccount: async (accountId: string) => this.db.prepare('DELETE FROM login_sessions WHERE account_id = ?').run(accountId).changes,
     deleteExpired: async (now: number) => this.db.prepare('DELETE FROM login_sessions WHERE expires_at < ?').run(now).changes,
-  };
+  });
 
-  readonly fixes = {
+  readonly fixes = this.gated({
     append: async (f: LocationFix) => {
       this.db
         .prepare('INSERT INTO location_fixes (session_id, lat, lon, accuracy_m, fix_time, server_time) VALUES (?, ?, ?, ?, ?, ?)')
@@ -145,9 +254,9 @@ export class SqliteStore implements Store {
     },
     trace: async (sessionId: string) =>
       (this.db.prepare('SELECT * FROM location_fixes WHERE session_id = ? ORDER BY seq').all(sessionId) as Row[]).map(toFix),
-  };
+  });
 
-  readonly templates = {
+  readonly templates = this.gated({
     save: async (t: StoredTemplateVersion, at: number) => {
       this.db
         .prepare('INSERT OR IGNORE INTO template_versions (hash, template_id, version, permit_type, spec, first_used_at) VALUES (?, ?, ?, ?, ?, ?)')
@@ -159,9 +268,9 @@ export class SqliteStore implements Store {
         ? { hash: String(r.hash), id: String(r.template_id), version: String(r.version), permitType: String(r.permit_type), source: JSON.parse(String(r.spec)) as unknown }
         : undefined;
     },
-  };
+  });
 
-  readonly walks = {
+  readonly walks = this.gated({
     insert: async (w: StoredWalk) => {
       this.db
         .prepare('INSERT INTO inspection_walks (session_id, template_hashes, parent_session_id, carried_keys, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -178,17 +287,24 @@ export class SqliteStore implements Store {
         createdAt: Number(r.created_at),
       };
     },
-    appendEvent: async (sessionId: string, e: WalkEvent) => {
-      const { seq, at, actor, ...body } = e;
-      this.db.prepare('INSERT INTO walk_events (session_id, seq, body, at, actor) VALUES (?, ?, ?, ?, ?)').run(sessionId, seq, JSON.stringify(body), at, actor);
+    appendEvent: async (sessionId: string, e: Omit<WalkEvent, 'seq'>): Promise<WalkEvent> => {
+      const { at, actor, ...body } = e;
+      // The next number is taken in the insert itself: two writers (or two nodes) cannot both get it.
+      const row = this.db
+        .prepare(
+          `INSERT INTO walk_events (session_id, seq, body, at, actor)
+           SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM walk_events WHERE session_id = ? RETURNING seq`,
+        )
+        .get(sessionId, JSON.stringify(body), at, actor, sessionId) as { seq: number };
+      return { ...e, seq: row.seq } as WalkEvent;
     },
     events: async (sessionId: string) =>
       (this.db.prepare('SELECT * FROM walk_events WHERE session_id = ? ORDER BY seq').all(sessionId) as Row[]).map(
         (r) => ({ ...JSON.parse(String(r.body)), seq: Number(r.seq), at: Number(r.at), actor: String(r.actor) }) as WalkEvent,
       ),
-  };
+  });
 
-  readonly captureTickets = {
+  readonly captureTickets = this.gated({
     insert: async (t: CaptureTicket) => {
       this.db
         .prepare('INSERT INTO capture_tickets (id, session_id, point_key, issued_at, issued_by) VALUES (?, ?, ?, ?, ?)')
@@ -208,9 +324,9 @@ export class SqliteStore implements Store {
     },
     markUsed: async (id: string, requestId: string) =>
       this.db.prepare('UPDATE capture_tickets SET used_by_request = ? WHERE id = ? AND (used_by_request IS NULL OR used_by_request = ?)').run(requestId, id, requestId).changes === 1,
-  };
+  });
 
-  readonly evidenceRecords = {
+  readonly evidenceRecords = this.gated({
     insert: async (r: SignedRecord) => {
       // Stored exactly as signed: the canonical body is what the hash and signature cover.
       this.db
@@ -222,7 +338,7 @@ export class SqliteStore implements Store {
       return row ? toSigned(row) : undefined;
     },
     list: async (caseId: string) => (this.db.prepare('SELECT * FROM evidence_records WHERE case_id = ? ORDER BY seq').all(caseId) as Row[]).map(toSigned),
-  };
+  });
 
   private insertEvidence(e: EvidenceItem): void {
     this.db
@@ -233,7 +349,7 @@ export class SqliteStore implements Store {
       .run(e.id, e.sessionId, e.pointKey, e.kind, e.grade, e.sha256, e.mediaType, e.bytes, e.serverTime, JSON.stringify(e.claimed), JSON.stringify(e.checked), e.capturedBy, e.requestId ?? null, e.parentSha256 ?? null);
   }
 
-  readonly evidence = {
+  readonly evidence = this.gated({
     insert: async (e: EvidenceItem) => this.insertEvidence(e),
     insertAll: async (items: EvidenceItem[]) => this.db.transaction(() => items.forEach((e) => this.insertEvidence(e)))(),
     byRequest: async (sessionId: string, requestId: string) => {
@@ -246,7 +362,7 @@ export class SqliteStore implements Store {
       const r = this.db.prepare('SELECT * FROM evidence_items WHERE id = ?').get(id) as Row | undefined;
       return r ? toEvidence(r) : undefined;
     },
-  };
+  });
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
@@ -272,7 +388,6 @@ function toCase(r: Row): CaseRecord {
     businessName: String(r.business_name),
     permitTypes: JSON.parse(String(r.permit_types)) as string[],
     address: { text: String(r.address_text), lat: Number(r.lat), lon: Number(r.lon) },
-    status: r.status as CaseStatus,
     createdAt: Number(r.created_at),
     createdBy: String(r.created_by),
   };
@@ -282,10 +397,12 @@ function toSession(r: Row): InspectionSession {
   return {
     id: String(r.id),
     caseId: String(r.case_id),
-    status: r.status as SessionStatus,
+    state: r.state as SessionState,
     createdAt: Number(r.created_at),
+    stateChangedAt: Number(r.state_changed_at ?? r.created_at),
     endedAt: r.ended_at == null ? undefined : Number(r.ended_at),
     endReason: r.end_reason == null ? undefined : String(r.end_reason),
+    outcome: r.outcome == null ? undefined : String(r.outcome),
   };
 }
 
@@ -297,15 +414,21 @@ function toLink(r: Row): JoinLinkRecord {
     createdAt: Number(r.created_at),
     expiresAt: Number(r.expires_at),
     revokedAt: r.revoked_at == null ? undefined : Number(r.revoked_at),
+    revokeReason: r.revoke_reason == null ? undefined : String(r.revoke_reason),
+    firstUsedAt: r.first_used_at == null ? undefined : Number(r.first_used_at),
   };
 }
 
-function toInspector(r: Row): InspectorAccount {
+function toAccount(r: Row): Account {
   return {
     id: String(r.id),
     username: String(r.username),
     displayName: String(r.display_name),
     passwordHash: String(r.password_hash),
+    roles: JSON.parse(String(r.roles)) as StaffRole[],
+    departments: JSON.parse(String(r.departments)) as PermitType[],
+    disabledAt: r.disabled_at == null ? undefined : Number(r.disabled_at),
+    mustChangePassword: Number(r.must_change_password) === 1,
     createdAt: Number(r.created_at),
   };
 }

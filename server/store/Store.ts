@@ -1,7 +1,9 @@
-import type { CaseRecord, CaseStatus } from '../cases/CaseRecord';
-import type { InspectionSession, SessionStatus } from '../cases/InspectionSession';
+import type { AccountRepository, LoginRepository } from '../accounts/Account';
+import type { CaseRecord } from '../cases/CaseRecord';
+import type { InspectionSession } from '../inspection/InspectionSession';
 import type { JoinLinkRecord } from '../cases/JoinLinkRecord';
-import type { InspectorAccount, LoginSession } from '../cases/InspectorAccount';
+import type { SessionState } from '../inspection/SessionState';
+import type { SessionTransition } from '../inspection/SessionTransition';
 import type { LocationFix } from '../cases/LocationFix';
 import type { StoredTemplateVersion, StoredWalk } from '../checklist/StoredWalk';
 import type { WalkEvent } from '../checklist/WalkEvent';
@@ -13,39 +15,41 @@ import type { CaptureTicket } from '../evidence/CaptureTickets';
 // store can take its place for multi-node deployments without touching the domain.
 
 export interface CaseRepository {
-  insert(c: CaseRecord): Promise<void>;
+  /**
+   * Inserts the case under the next number of the day (`<prefix>0001`, `<prefix>0002`, ...), the
+   * number assigned by the database in the same statement so concurrent creators never collide.
+   */
+  insertNumbered(c: Omit<CaseRecord, 'caseNumber'>, prefix: string): Promise<CaseRecord>;
   get(id: string): Promise<CaseRecord | undefined>;
   list(limit: number): Promise<CaseRecord[]>;
-  setStatus(id: string, status: CaseStatus): Promise<void>;
-  countCreatedSince(since: number): Promise<number>;
+}
+
+export interface CaseAssignmentRepository {
+  assign(caseId: string, accountId: string, at: number, by: string): Promise<void>;
+  unassign(caseId: string, accountId: string): Promise<void>;
+  accountsOf(caseId: string): Promise<string[]>;
+  casesOf(accountId: string): Promise<string[]>;
 }
 
 export interface SessionRepository {
   insert(s: InspectionSession): Promise<void>;
   get(id: string): Promise<InspectionSession | undefined>;
   listByCase(caseId: string): Promise<InspectionSession[]>;
-  setStatus(id: string, status: SessionStatus, at: number, reason?: string): Promise<void>;
+  listInStates(states: readonly SessionState[]): Promise<InspectionSession[]>;
+  /**
+   * Moves the session from `t.from` to `t.to` and logs the step with the next sequence number, in
+   * one transaction; false (nothing written) when the session is no longer in `t.from`.
+   */
+  transition(t: Omit<SessionTransition, 'seq'>, extra?: { endReason?: string; outcome?: string }): Promise<boolean>;
+  transitions(sessionId: string): Promise<SessionTransition[]>;
 }
 
 export interface JoinLinkRepository {
   insert(l: JoinLinkRecord): Promise<void>;
   get(id: string): Promise<JoinLinkRecord | undefined>;
   listBySession(sessionId: string): Promise<JoinLinkRecord[]>;
-  revoke(id: string, at: number): Promise<boolean>;
-}
-
-export interface InspectorRepository {
-  insert(a: InspectorAccount): Promise<void>;
-  getByUsername(username: string): Promise<InspectorAccount | undefined>;
-  get(id: string): Promise<InspectorAccount | undefined>;
-  count(): Promise<number>;
-}
-
-export interface LoginRepository {
-  insert(l: LoginSession): Promise<void>;
-  get(tokenHash: string): Promise<LoginSession | undefined>;
-  delete(tokenHash: string): Promise<void>;
-  deleteExpired(now: number): Promise<number>;
+  revoke(id: string, at: number, reason: string): Promise<boolean>;
+  markUsed(id: string, at: number): Promise<void>;
 }
 
 export interface LocationFixRepository {
@@ -63,8 +67,8 @@ export interface TemplateVersionRepository {
 export interface WalkRepository {
   insert(w: StoredWalk): Promise<void>;
   get(sessionId: string): Promise<StoredWalk | undefined>;
-  /** Appends with the next sequence number; fails rather than overwriting an existing one. */
-  appendEvent(sessionId: string, e: WalkEvent): Promise<void>;
+  /** Appends with the next sequence number, assigned by the database; returns the stored event. */
+  appendEvent(sessionId: string, e: Omit<WalkEvent, 'seq'>): Promise<WalkEvent>;
   events(sessionId: string): Promise<WalkEvent[]>;
 }
 
@@ -99,8 +103,14 @@ export interface Store {
   cases: CaseRepository;
   sessions: SessionRepository;
   joinLinks: JoinLinkRepository;
-  inspectors: InspectorRepository;
+  accounts: AccountRepository;
+  assignments: CaseAssignmentRepository;
   logins: LoginRepository;
   fixes: LocationFixRepository;
+  /**
+   * Runs `work` as one transaction: every store call made inside it commits or rolls back together,
+   * and other writers wait until it is done. Nested calls join the outer transaction.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -131,4 +131,58 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    // Accounts with roles and departments, case assignments, the inspection lifecycle with its
+    // transition log, and join links that remember why they were revoked and when first used.
+    version: 5,
+    sql: `
+      ALTER TABLE inspectors RENAME TO accounts;
+      ALTER TABLE accounts ADD COLUMN roles TEXT NOT NULL DEFAULT '["inspector"]';
+      ALTER TABLE accounts ADD COLUMN departments TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE accounts ADD COLUMN disabled_at INTEGER;
+      ALTER TABLE accounts ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+      -- Before roles existed the one account did everything: it becomes the office's first admin.
+      UPDATE accounts SET roles = '["admin","supervisor","inspector"]',
+        departments = '["food_business","public_hygiene","pharmacy_retail","seed_business","fuel_retail"]';
+      ALTER TABLE login_sessions RENAME COLUMN inspector_id TO account_id;
+      CREATE INDEX logins_account ON login_sessions(account_id);
+
+      CREATE TABLE case_assignments (
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        assigned_at INTEGER NOT NULL,
+        assigned_by TEXT NOT NULL,
+        PRIMARY KEY (case_id, account_id)
+      );
+      INSERT INTO case_assignments (case_id, account_id, assigned_at, assigned_by)
+        SELECT c.id, a.id, c.created_at, 'migration' FROM cases c JOIN accounts a ON a.username = c.created_by;
+
+      ALTER TABLE inspection_sessions ADD COLUMN state TEXT NOT NULL DEFAULT 'scheduled';
+      ALTER TABLE inspection_sessions ADD COLUMN state_changed_at INTEGER;
+      ALTER TABLE inspection_sessions ADD COLUMN outcome TEXT;
+      UPDATE inspection_sessions SET state_changed_at = COALESCE(ended_at, created_at), state = CASE
+        WHEN status = 'ended' AND EXISTS (SELECT 1 FROM walk_events w WHERE w.session_id = inspection_sessions.id AND w.body LIKE '{"type":"closed"%') THEN 'sealed'
+        WHEN status = 'ended' THEN 'interrupted'
+        ELSE 'scheduled' END;
+      UPDATE inspection_sessions SET outcome = (SELECT json_extract(w.body, '$.outcome') FROM walk_events w
+        WHERE w.session_id = inspection_sessions.id AND w.body LIKE '{"type":"closed"%');
+      ALTER TABLE inspection_sessions DROP COLUMN status;
+      CREATE TABLE session_transitions (
+        session_id TEXT NOT NULL REFERENCES inspection_sessions(id),
+        seq INTEGER NOT NULL,
+        from_state TEXT NOT NULL,
+        to_state TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        reason TEXT,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, seq)
+      );
+
+      -- A case's status is derived from its sessions, never stored.
+      ALTER TABLE cases DROP COLUMN status;
+      ALTER TABLE join_links ADD COLUMN revoke_reason TEXT;
+      ALTER TABLE join_links ADD COLUMN first_used_at INTEGER;
+    `,
+  },
 ];

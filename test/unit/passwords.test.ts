@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from '../../server/cases/passwords';
+import { hashPassword, verifyPassword } from '../../server/accounts/passwords';
 
 describe('passwords', () => {
   it('verifies the right password only, with a fresh salt each time', async () => {

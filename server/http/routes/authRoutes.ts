@@ -1,30 +1,38 @@
 import express, { type Response } from 'express';
 import { parse as parseCookie } from 'cookie';
+import { ChangePasswordInput } from '../../protocol/accounts';
 import { LoginInput } from '../../protocol/cases';
 import { LOGIN_COOKIE } from '../../protocol/cookies';
 import { parseInput as parseBody } from '../../protocol/parseInput';
 import type { HttpContext, Locals } from '../HttpContext';
 
-/** Inspector login, logout and who is logged in. */
-export function authRoutes({ deps, requireInspector }: HttpContext): express.Router {
+/** Staff log-in, log-out, who is logged in, and changing one's own password. */
+export function authRoutes({ deps, requireStaff, allow }: HttpContext): express.Router {
   const r = express.Router();
   r.post('/api/login', async (req, res) => {
     const input = parseBody(LoginInput, req.body);
     await deps.loginLimiter.hit(`${req.ip}:${input.username}`);
-    const { token, inspector, expiresAt } = await deps.auth.login(input.username, input.password);
+    const { token, member, expiresAt } = await deps.accounts.login(input.username, input.password);
     res.cookie(LOGIN_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, expires: new Date(expiresAt), path: '/' });
-    res.json({ inspector });
+    res.json({ member });
   });
 
   r.post('/api/logout', async (req, res) => {
     const token = parseCookie(req.headers.cookie ?? '')[LOGIN_COOKIE];
-    if (token) await deps.auth.logout(token);
+    if (token) await deps.accounts.logout(token);
     res.clearCookie(LOGIN_COOKIE, { path: '/' });
     res.json({ ok: true });
   });
 
-  r.get('/api/me', requireInspector, (_req, res: Response<unknown, Locals>) => {
-    res.json({ inspector: res.locals.inspector });
+  r.get('/api/me', requireStaff, (_req, res: Response<unknown, Locals>) => {
+    res.json({ member: res.locals.member });
+  });
+
+  r.post('/api/me/password', requireStaff, async (req, res: Response<unknown, Locals>) => {
+    const me = res.locals.member;
+    allow(res, 'account.self', { kind: 'account', accountId: me.id });
+    const input = parseBody(ChangePasswordInput, req.body);
+    res.json({ member: await deps.accounts.changeOwnPassword(me.id, input.current, input.next) });
   });
   return r;
 }

@@ -1,69 +1,73 @@
 import express, { type Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { Invalid, NotFound } from '../../platform/errors';
-import { NewCaseInput } from '../../protocol/cases';
+import { isAllowed } from '../../accounts/authorize';
+import { caseStatus } from '../../inspection/caseStatus';
+import type { CaseIntake } from '../../inspection/CaseIntake';
+import { Invalid } from '../../platform/errors';
+import { AssignInput, NewCaseRequest } from '../../protocol/cases';
 import { parseInput as parseBody } from '../../protocol/parseInput';
 import type { HttpContext, Locals } from '../HttpContext';
 
-/** Cases, sessions, join links and their QR codes, checklists and re-inspections. */
-export function caseRoutes({ deps, joinUrl, requireInspector }: HttpContext): express.Router {
+/** Cases: list (what the account may see), create, detail with sessions and assignees, assignment. */
+export function caseRoutes({ deps, joinUrl, requireStaff, allow }: HttpContext, intake: CaseIntake): express.Router {
   const r = express.Router();
-  r.get('/api/cases', requireInspector, async (_req, res) => {
-    res.json({ cases: await deps.cases.list() });
+
+  r.get('/api/cases', requireStaff, async (_req, res: Response<unknown, Locals>) => {
+    allow(res, 'case.list', { kind: 'office' });
+    const actor = { kind: 'staff' as const, member: res.locals.member };
+    const visible = [];
+    for (const c of await deps.cases.list()) {
+      const { resource, sessions } = await deps.resources.forRecord(c);
+      if (isAllowed(actor, 'case.read', resource)) visible.push({ ...c, status: caseStatus(sessions) });
+    }
+    res.json({ cases: visible });
   });
 
-  r.post('/api/cases', requireInspector, async (req, res: Response<unknown, Locals>) => {
-    const input = parseBody(NewCaseInput, req.body);
-    const created = await deps.cases.create(input, res.locals.inspector.username);
-    res.status(201).json({
-      caseRecord: created.caseRecord,
-      session: created.session,
-      joinUrl: joinUrl(req, created.token),
-      expiresAt: created.expiresAt,
-    });
+  r.post('/api/cases', requireStaff, async (req, res: Response<unknown, Locals>) => {
+    allow(res, 'case.create', { kind: 'office' });
+    const input = parseBody(NewCaseRequest, req.body);
+    if (input.assignees.length) allow(res, 'case.assign', { kind: 'office' });
+    const opened = await intake.open(input, res.locals.member, input.assignees);
+    res.status(201).json({ caseRecord: opened.caseRecord, session: opened.session, joinUrl: joinUrl(req, opened.token), expiresAt: opened.link.expiresAt });
   });
 
-  r.get('/api/cases/:id', requireInspector, async (req, res) => {
-    const detail = await deps.cases.detail(String(req.params.id));
+  r.get('/api/cases/:id', requireStaff, async (req, res: Response<unknown, Locals>) => {
+    const { resource, caseRecord, sessions, assignees } = await deps.resources.ofCase(String(req.params.id));
+    allow(res, 'case.read', resource);
+    const actor = { kind: 'staff' as const, member: res.locals.member };
     res.json({
-      caseRecord: detail.caseRecord,
-      sessions: detail.sessions.map((s) => ({
-        ...s,
-        applicant: deps.calls.get(s.id)?.applicantPresence ?? null,
-        links: s.links.map(({ token, ...l }) => ({ ...l, url: joinUrl(req, token) })),
-      })),
+      caseRecord,
+      status: caseStatus(sessions),
+      assignees: await deps.accounts.members(assignees),
+      sessions: await Promise.all(
+        sessions.map(async (s) => {
+          const sessionResource = { kind: 'session' as const, caseId: caseRecord.id, sessionId: s.id, state: s.state, assignees };
+          const links = isAllowed(actor, 'session.links', sessionResource)
+            ? (await deps.links.list(s.id)).map(({ token, ...l }) => ({ ...l, url: joinUrl(req, token) }))
+            : [];
+          return { ...s, links, canWork: isAllowed(actor, 'session.join', sessionResource), canObserve: isAllowed(actor, 'session.observe', sessionResource) };
+        }),
+      ),
     });
   });
 
-  r.post('/api/sessions/:id/links', requireInspector, async (req, res) => {
-    const { session } = await deps.cases.session(String(req.params.id));
-    if (session.status === 'ended') throw new Invalid('本次勘验已结束，不能再发链接', 'session ended');
-    const { link, token } = await deps.joinLinks.issue(session.caseId, session.id);
-    res.status(201).json({ id: link.id, url: joinUrl(req, token), expiresAt: link.expiresAt });
+  r.post('/api/cases/:id/assignees', requireStaff, async (req, res: Response<unknown, Locals>) => {
+    const { resource, caseRecord } = await deps.resources.ofCase(String(req.params.id));
+    allow(res, 'case.assign', resource);
+    const input = parseBody(AssignInput, req.body);
+    const [member] = await deps.accounts.members([input.accountId]);
+    if (!member || !member.roles.includes('inspector')) throw new Invalid('只能指派给审批人员账号', 'assignee is not an inspector');
+    if (input.assigned) await deps.cases.assign(caseRecord.id, member.id, res.locals.member.username);
+    else await deps.cases.unassign(caseRecord.id, member.id);
+    res.json({ assignees: await deps.accounts.members(await deps.cases.assignees(caseRecord.id)) });
   });
 
-  r.post('/api/links/:id/revoke', requireInspector, async (req, res) => {
-    const revoked = await deps.joinLinks.revoke(String(req.params.id));
-    if (!revoked) throw new NotFound('链接不存在或已撤销', 'link not found or already revoked');
-    deps.calls.get(revoked.sessionId)?.expelLink(revoked.id);
-    res.json({ ok: true });
-  });
-
-  r.get('/api/qr', requireInspector, async (req, res) => {
+  r.get('/api/qr', requireStaff, async (req, res: Response<unknown, Locals>) => {
+    allow(res, 'case.list', { kind: 'office' });
     const text = z.string().url().max(1000).refine((u) => /^https?:\/\//.test(u)).safeParse(req.query.text);
     if (!text.success) throw new Invalid('二维码内容无效', 'bad qr text');
     res.type('image/svg+xml').send(await QRCode.toString(text.data, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }));
-  });
-
-  r.get('/api/sessions/:id/walk', requireInspector, async (req, res) => {
-    const { session } = await deps.cases.session(String(req.params.id));
-    res.json({ walk: await deps.walks.view(session.id, req.query.lang === 'en' ? 'en' : 'zh-CN') });
-  });
-
-  r.post('/api/sessions/:id/reinspect', requireInspector, async (req, res) => {
-    const created = await deps.cases.reinspect(String(req.params.id));
-    res.status(201).json({ session: created.session, joinUrl: joinUrl(req, created.token), expiresAt: created.expiresAt });
   });
   return r;
 }

@@ -2,15 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { AdmittedPhone } from '../../inspection/SessionLinks';
 import { Forbidden, Invalid } from '../../platform/errors';
 import type { HttpContext, Locals } from '../HttpContext';
 
 /** Photo and frame uploads, stamped copies and thumbnails, the public key, and case exports. */
-export function evidenceRoutes({ deps, requireInspector }: HttpContext): express.Router {
+export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): express.Router {
   const r = express.Router();
-  const publish = async (sessionId: string) => {
-    deps.calls.get(sessionId)?.publishWalk(await deps.walks.view(sessionId), await deps.walks.prompt(sessionId));
-  };
+  const itemAllowed = async (res: Response<unknown, Locals>, sessionId: string) => allow(res, 'evidence.read', (await deps.resources.ofSession(sessionId)).resource);
   const pointParam = (v: unknown) => {
     const r = z.string().min(1).max(200).safeParse(v);
     if (!r.success) throw new Invalid('请指定检查项', 'missing point');
@@ -24,23 +23,33 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
   // Frames grabbed from the live video by the inspector (lower-grade evidence than a phone photo).
   r.post(
     '/api/sessions/:id/evidence/frame',
-    requireInspector,
+    requireStaff,
+    async (req: Request, res: Response<unknown, Locals>, next: express.NextFunction) => {
+      try {
+        const { resource, session } = await deps.resources.ofSession(String(req.params.id));
+        allow(res, 'session.work', resource);
+        deps.lifecycle.requireWalkOpen(session);
+        next();
+      } catch (err) {
+        req.resume();
+        next(err);
+      }
+    },
     express.raw({ type: () => true, limit: MAX_FRAME_BYTES }),
     async (req, res: Response<unknown, Locals>) => {
       const point = pointParam(req.query.point);
       const bytes = imageBody(req);
-      const { session, caseRecord } = await deps.cases.session(String(req.params.id));
-      const fix = await deps.cases.latestFix(session.id);
+      const { session, caseRecord } = await deps.lifecycle.session(String(req.params.id));
+      const fix = await deps.lifecycle.latestFix(session.id);
       const result = await deps.evidence.accept({
         caseRecord,
         sessionId: session.id,
         pointKey: point,
         bytes,
-        capturedBy: res.locals.inspector.username,
+        capturedBy: res.locals.member.username,
         source: 'frame',
         claim: fix ? { lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, fixTime: fix.fixTime } : {},
       });
-      await publish(session.id);
       res.status(201).json({ evidence: result.original, stamped: result.stamped });
     },
   );
@@ -51,12 +60,18 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
   const photoUploadAllowed = async (req: Request, res: Response, next: express.NextFunction) => {
     try {
       await deps.linkLimiter.hit(req.ip ?? 'unknown');
-      const link = await deps.joinLinks.verify(String(req.params.token));
+      const admitted = await deps.links.admit(String(req.params.token));
+      const { resource } = await deps.resources.ofSession(admitted.session.id);
+      deps.authorize({ kind: 'applicant', sessionId: admitted.session.id, linkId: admitted.link.id }, 'applicant.upload', resource);
       const q = PhotoUploadQuery.safeParse(req.query);
       if (!q.success) throw new Invalid(`照片参数无效：${q.error.issues.map((i) => i.path.join('.')).join('、')}`, 'bad photo query');
       if (q.data.filename && /[\\/]|\.\./.test(q.data.filename)) throw new Invalid('文件名不能包含路径', 'path in file name');
       if (q.data.source === 'gallery' && !deps.galleryUploads) throw new Forbidden('本办理机关不接受相册照片，请按检查人员的要求现场拍照', 'gallery uploads are off');
-      res.locals.photoUpload = { ...link, query: q.data };
+      // A retry of a photo already taken in needs no ticket check; a new camera photo must hold one before any byte is decoded.
+      if (q.data.source === 'photo' && !(await deps.evidence.alreadyTaken(admitted.session.id, q.data.requestId))) {
+        await deps.captureTickets.check(q.data.capture, admitted.session.id, q.data.point, q.data.requestId);
+      }
+      res.locals.photoUpload = { ...admitted, query: q.data };
       next();
     } catch (err) {
       req.resume();
@@ -78,9 +93,6 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
       captureTicket: q.data.capture,
       claim: { lat: q.data.lat, lon: q.data.lon, accuracyM: q.data.accuracy, fixTime: q.data.fixTime, deviceTime: q.data.deviceTime },
     });
-    if (!result.duplicate) await publish(session.id);
-    // Also on a duplicate: the phone may have reported "retrying" after the first copy arrived.
-    deps.calls.get(session.id)?.captureProgress({ requestId: q.data.requestId, pointKey: q.data.point, state: 'received', evidenceId: result.stamped.id });
     res.status(result.duplicate ? 200 : 201).json({ requestId: q.data.requestId, evidenceId: result.original.id, stampedId: result.stamped.id, duplicate: result.duplicate });
   });
 
@@ -95,8 +107,9 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
     res.json({ active: deps.signer.keyId, keys: deps.signer.publishedKeys() });
   });
 
-  r.get('/api/cases/:id/export', requireInspector, async (req, res) => {
-    const caseRecord = await deps.cases.get(String(req.params.id));
+  r.get('/api/cases/:id/export', requireStaff, async (req, res: Response<unknown, Locals>) => {
+    const { resource, caseRecord } = await deps.resources.ofCase(String(req.params.id));
+    allow(res, 'case.export', resource);
     const archive = await deps.exporter.export(caseRecord);
     res.setHeader('Content-Disposition', `attachment; filename="${caseRecord.caseNumber}-evidence.tar"`);
     res.type('application/x-tar').sendFile(archive, (err) => {
@@ -106,8 +119,9 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
   });
 
   // The stamped copy of a photo, full size or as a thumbnail for the console's strip.
-  r.get('/api/evidence/:id/stamped', requireInspector, async (req, res) => {
+  r.get('/api/evidence/:id/stamped', requireStaff, async (req, res: Response<unknown, Locals>) => {
     const item = await deps.evidence.stampedOf(String(req.params.id));
+    await itemAllowed(res, item.sessionId);
     const width = z.coerce.number().int().min(32).max(1600).optional().safeParse(req.query.w);
     res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
     if (width.success && width.data) {
@@ -117,8 +131,9 @@ export function evidenceRoutes({ deps, requireInspector }: HttpContext): express
     res.type(item.mediaType).sendFile(deps.evidence.fileOf(item));
   });
 
-  r.get('/api/evidence/:id', requireInspector, async (req, res) => {
+  r.get('/api/evidence/:id', requireStaff, async (req, res: Response<unknown, Locals>) => {
     const item = await deps.evidence.get(String(req.params.id));
+    await itemAllowed(res, item.sessionId);
     res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
     res.type(item.mediaType).sendFile(deps.evidence.fileOf(item));
   });
@@ -142,4 +157,4 @@ const PhotoUploadQuery = z.object({
   filename: z.string().max(255).optional(),
 });
 
-type PhotoUpload = Awaited<ReturnType<HttpContext['deps']['joinLinks']['verify']>> & { query: z.infer<typeof PhotoUploadQuery> };
+type PhotoUpload = AdmittedPhone & { query: z.infer<typeof PhotoUploadQuery> };

@@ -16,10 +16,14 @@ export function pageRoutes({ deps }: HttpContext): express.Router {
     res.type('html').send(renderShell({ title: '勘验 · 审批人员工作台', script: 'inspector', boot: { rtpCapabilities: deps.routerRtpCapabilities, permitTypes: PERMIT_TYPES } }));
   });
 
+  r.get('/admin', (_req, res) => {
+    res.type('html').send(renderShell({ title: '勘验 · 账号管理', script: 'admin', boot: { permitTypes: PERMIT_TYPES } }));
+  });
+
   r.get('/j/:token', async (req, res) => {
     try {
       await deps.linkLimiter.hit(req.ip ?? 'unknown');
-      const { caseRecord, session } = await deps.joinLinks.verify(req.params.token);
+      const { caseRecord, session } = await deps.links.admit(req.params.token);
       res.setHeader('Cache-Control', 'no-store');
       res.type('html').send(
         renderShell({
@@ -31,7 +35,7 @@ export function pageRoutes({ deps }: HttpContext): express.Router {
       );
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      res.status(err.status).type('html').send(renderLinkError(err.userMessage));
+      res.status(err.status).type('html').send(renderLinkError(err.userMessage, err.reason));
     }
   });
   return r;

@@ -1,39 +1,8 @@
-import { ChecklistWalk, type ScoringRule } from '../../../server/checklist/ChecklistWalk';
+import { ChecklistWalk } from '../../../server/checklist/ChecklistWalk';
 import { compileTemplate } from '../../../server/checklist/compileTemplate';
-import type { WalkEvent, WalkEventBody } from '../../../server/checklist/WalkEvent';
 import { mergeTemplates } from '../../../server/checklist/WalkPlan';
 import { tinyTemplate } from './fixtures';
-
-function twoPermits() {
-  const food = tinyTemplate({ id: 'food', permitType: 'food', scoring: { passPercent: 80 } });
-  food.sections[0].points[0].requirementKey = 'common.licence';
-  food.sections[0].points[0].evidence = { minPhotos: 1, maxDistanceM: 100 };
-  food.sections[0].points[0].required = false;
-  const hygiene = tinyTemplate({ id: 'hygiene', permitType: 'hygiene' });
-  hygiene.sections[0].points[0].requirementKey = 'common.licence';
-  hygiene.sections[0].points[0].evidence = { minPhotos: 2, maxDistanceM: 50, minVideoSeconds: 10 };
-  hygiene.sections[0].points[0].critical = true;
-  hygiene.sections[0].points[0].clause = '卫生条款';
-  // An office point that only hygiene has, placed before the kitchen by zone.
-  hygiene.sections.push({ ...hygiene.sections[0], id: 'office', zone: 'office', points: [{ ...hygiene.sections[0].points[1], id: 'records', requirementKey: undefined }] });
-  return [compileTemplate('food.json', food), compileTemplate('hygiene.json', hygiene)];
-}
-
-const rules: ScoringRule[] = [
-  { permitType: 'food', passPercent: 80, rectificationDays: 30 },
-  { permitType: 'hygiene', rectificationDays: 30 },
-];
-
-class Log {
-  events: WalkEvent[] = [];
-  constructor(readonly walk: ChecklistWalk) {}
-  do(body: WalkEventBody, actor = 'inspector') {
-    this.walk.validate(body);
-    const e = { ...body, seq: this.events.length + 1, at: 1000 + this.events.length, actor } as WalkEvent;
-    this.events.push(e);
-    this.walk.apply(e);
-  }
-}
+import { Log, twoPermitRules as rules, twoPermits } from './walkFixtures';
 
 describe('combined walk (一业一证)', () => {
   it('shows a shared requirement once, with the strictest rule and every source', () => {
@@ -59,13 +28,17 @@ describe('combined walk (一业一证)', () => {
     log.do({ type: 'fact_answered', fact: 'seats', value: 20 }); // the sinks no longer apply
     log.do({ type: 'fact_answered', fact: 'cold', value: false }); // nor the cold rooms
     for (const p of walk.plan.points) if (walk.applies(p)) log.do({ type: 'result_set', key: p.key, result: 'pass' });
-    expect(walk.closeBlockers()).toEqual([expect.stringContaining('需要 2 张照片（须在登记地址 50 米内拍摄）')]);
+    const unsigned = ['“食品经营许可现场核查”尚未由主管部门签字确认', '“公共场所卫生许可现场核查”尚未由主管部门签字确认'];
+    expect(walk.closeBlockers()).toEqual([expect.stringContaining('需要 2 张照片（须在登记地址 50 米内拍摄）'), ...unsigned]);
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'a', kind: 'photo', distance: 'pass' } });
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'b', kind: 'photo', distance: 'fail' } });
     expect(walk.closeBlockers()[0]).toContain('已有 1 张');
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'c', kind: 'photo', distance: 'pass' } });
     expect(walk.closeBlockers()[0]).toContain('10 秒连续视频');
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'd', kind: 'video', seconds: 12 } });
+    expect(walk.closeBlockers()).toEqual(unsigned);
+    log.do({ type: 'permit_signed', permitType: 'food' });
+    log.do({ type: 'permit_signed', permitType: 'hygiene' });
     expect(walk.closeBlockers()).toEqual([]);
     expect(walk.outcome().outcome).toBe('pass');
     expect(() => walk.validate({ type: 'closed', outcome: 'fail', computed: 'pass', overrideReason: 'short' })).toThrow(/written reason/);

@@ -1,0 +1,176 @@
+import crypto from 'node:crypto';
+import type { Clock } from '../platform/clock';
+import { Conflict, Invalid, NotFound, Unauthorized } from '../platform/errors';
+import { newId, sha256Hex } from '../platform/ids';
+import type { Logger } from '../platform/logger';
+import { TypedEvents } from '../platform/TypedEvents';
+import { PERMIT_TYPES, type PermitType } from '../protocol/cases';
+import { staffView, type Account, type AccountRepository, type LoginRepository, type StaffMember, type StaffRole } from './Account';
+import { hashPassword, verifyPassword } from './passwords';
+
+const LOGIN_TTL_MS = 12 * 3600_000;
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export interface AccountEvents {
+  /** Every login of the account ended (disabled, password reset): its open pages must go too. */
+  'logins.ended': [accountId: string, reason: 'disabled' | 'password_reset'];
+}
+
+export interface NewAccount {
+  username: string;
+  displayName: string;
+  password: string;
+  roles: StaffRole[];
+  departments: PermitType[];
+}
+
+/** Staff accounts, their roles and departments, and their logins (cookie token -> stored hash). */
+export class AccountService {
+  readonly events: TypedEvents<AccountEvents>;
+
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly logins: LoginRepository,
+    private readonly clock: Clock,
+    log: Logger,
+  ) {
+    this.events = new TypedEvents<AccountEvents>(log);
+  }
+
+  /**
+   * Creates the first account on an empty database: an administrator who can also inspect and
+   * supervise, so a new office can try everything before creating its staff. Returns the password
+   * when it had to be generated, so the caller can tell the operator once.
+   */
+  async seed(username: string, password?: string): Promise<{ created: boolean; generatedPassword?: string }> {
+    if ((await this.accounts.count()) > 0) return { created: false };
+    const generated = password ? undefined : crypto.randomBytes(9).toString('base64url');
+    await this.accounts.insert({
+      id: newId(),
+      username,
+      displayName: username,
+      passwordHash: await hashPassword(password ?? generated!),
+      roles: ['admin', 'supervisor', 'inspector'],
+      departments: [...PERMIT_TYPES],
+      mustChangePassword: false,
+      createdAt: this.clock.now(),
+    });
+    return { created: true, generatedPassword: generated };
+  }
+
+  async login(username: string, password: string): Promise<{ token: string; member: StaffMember; expiresAt: number }> {
+    const account = await this.accounts.getByUsername(username);
+    // Verify against a dummy hash when the user is unknown so timing does not reveal usernames.
+    const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    if (!account || !ok) throw new Unauthorized('用户名或密码错误', 'bad credentials');
+    if (account.disabledAt !== undefined) throw new Unauthorized('该账号已停用，请联系管理员', 'account disabled');
+    const token = newId(32);
+    const now = this.clock.now();
+    const expiresAt = now + LOGIN_TTL_MS;
+    await this.logins.insert({ tokenHash: sha256Hex(token), accountId: account.id, createdAt: now, expiresAt });
+    return { token, member: staffView(account), expiresAt };
+  }
+
+  async authenticate(token: string | undefined): Promise<StaffMember> {
+    if (!token) throw new Unauthorized('请先登录', 'no login cookie');
+    const login = await this.logins.get(sha256Hex(token));
+    if (!login || login.expiresAt < this.clock.now()) throw new Unauthorized('登录已过期，请重新登录', 'login expired');
+    const account = await this.accounts.get(login.accountId);
+    if (!account || account.disabledAt !== undefined) throw new Unauthorized('请先登录', 'account gone or disabled');
+    return staffView(account);
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.logins.delete(sha256Hex(token));
+  }
+
+  async list(): Promise<Array<StaffMember & { disabledAt?: number; createdAt: number }>> {
+    return (await this.accounts.list()).map((a) => ({ ...staffView(a), disabledAt: a.disabledAt, createdAt: a.createdAt }));
+  }
+
+  async get(id: string): Promise<Account> {
+    const a = await this.accounts.get(id);
+    if (!a) throw new NotFound('账号不存在', `account ${id} not found`);
+    return a;
+  }
+
+  /** An admin creates an account with a first password that its owner must replace at first log-in. */
+  async create(input: NewAccount): Promise<StaffMember> {
+    if (await this.accounts.getByUsername(input.username)) throw new Conflict('用户名已被使用', 'username taken');
+    checkRoles(input.roles, input.departments);
+    const account: Account = {
+      id: newId(),
+      username: input.username,
+      displayName: input.displayName,
+      passwordHash: await hashPassword(input.password),
+      roles: [...new Set(input.roles)],
+      departments: [...new Set(input.departments)],
+      mustChangePassword: true,
+      createdAt: this.clock.now(),
+    };
+    await this.accounts.insert(account);
+    return staffView(account);
+  }
+
+  async update(id: string, byId: string, patch: { displayName?: string; roles?: StaffRole[]; departments?: PermitType[] }): Promise<StaffMember> {
+    const a = await this.get(id);
+    const roles = patch.roles ?? a.roles;
+    const departments = patch.departments ?? a.departments;
+    checkRoles(roles, departments);
+    if (id === byId && a.roles.includes('admin') && !roles.includes('admin')) throw new Conflict('不能取消自己的管理员角色', 'own admin role');
+    if (a.roles.includes('admin') && !roles.includes('admin')) await this.keepAnAdmin(id);
+    await this.accounts.update(id, { displayName: patch.displayName ?? a.displayName, roles: [...new Set(roles)], departments: [...new Set(departments)] });
+    return staffView(await this.get(id));
+  }
+
+  /** Disabling ends every login of the account at once, including open consoles. */
+  async disable(id: string, byId: string): Promise<void> {
+    if (id === byId) throw new Conflict('不能停用自己的账号', 'own account');
+    const a = await this.get(id);
+    if (a.disabledAt !== undefined) return;
+    if (a.roles.includes('admin')) await this.keepAnAdmin(id);
+    await this.accounts.update(id, { disabledAt: this.clock.now() });
+    await this.logins.deleteForAccount(id);
+    this.events.emit('logins.ended', id, 'disabled');
+  }
+
+  async enable(id: string): Promise<void> {
+    await this.get(id);
+    await this.accounts.update(id, { disabledAt: undefined });
+  }
+
+  /** A temporary password from an admin: the user must choose a new one at next log-in. */
+  async resetPassword(id: string, temporary: string): Promise<void> {
+    await this.get(id);
+    await this.accounts.update(id, { passwordHash: await hashPassword(temporary), mustChangePassword: true });
+    await this.logins.deleteForAccount(id);
+    this.events.emit('logins.ended', id, 'password_reset');
+  }
+
+  async changeOwnPassword(id: string, current: string, next: string): Promise<StaffMember> {
+    const a = await this.get(id);
+    if (!(await verifyPassword(current, a.passwordHash))) throw new Invalid('当前密码不正确', 'wrong current password');
+    if (current === next) throw new Invalid('新密码不能与当前密码相同', 'same password');
+    await this.accounts.update(id, { passwordHash: await hashPassword(next), mustChangePassword: false });
+    return staffView(await this.get(id));
+  }
+
+  async members(ids: readonly string[]): Promise<StaffMember[]> {
+    const out: StaffMember[] = [];
+    for (const id of ids) {
+      const a = await this.accounts.get(id);
+      if (a) out.push(staffView(a));
+    }
+    return out;
+  }
+
+  private async keepAnAdmin(leaving: string): Promise<void> {
+    const others = (await this.accounts.list()).filter((a) => a.id !== leaving && a.disabledAt === undefined && a.roles.includes('admin'));
+    if (!others.length) throw new Conflict('至少需要保留一名可用的管理员', 'last admin');
+  }
+}
+
+function checkRoles(roles: StaffRole[], departments: PermitType[]): void {
+  if (!roles.length) throw new Invalid('请至少选择一个角色', 'no roles');
+  if (departments.length && !roles.includes('inspector')) throw new Invalid('只有审批人员（inspector）需要所属部门', 'departments without inspector role');
+}

@@ -1,0 +1,205 @@
+import type { CaseRecord } from '../cases/CaseRecord';
+import type { CaseService } from '../cases/CaseService';
+import type { WalkEventBody } from '../checklist/WalkEvent';
+import type { Clock } from '../platform/clock';
+import { Conflict, Invalid, NotFound } from '../platform/errors';
+import { newId } from '../platform/ids';
+import type { Logger } from '../platform/logger';
+import type { TypedEvents } from '../platform/TypedEvents';
+import type { OutcomeKind } from '../protocol/walk';
+import type { Store } from '../store/Store';
+import type { InspectionEvents } from './InspectionEvents';
+import type { InspectionSession } from './InspectionSession';
+import type { InspectionWalks } from './InspectionWalks';
+import { acceptsCall, acceptsWalkChanges, type SessionState } from './SessionState';
+import type { SessionTransition, TransitionTrigger } from './SessionTransition';
+import { canTransition, presenceStep, stateLabel, type PresenceSnapshot } from './transitions';
+
+/** Seals a finished session's logs into the case's evidence chain; returns the record's hash. */
+export interface SessionSealer {
+  seal(sessionId: string, events: Awaited<ReturnType<InspectionWalks['eventLog']>>, transitions: SessionTransition[], closedBy: string): Promise<string>;
+}
+
+const TRIGGER_VERBS: Record<TransitionTrigger, string> = {
+  inspector_joined: '开始通话',
+  applicant_joined: '接入申请人',
+  applicant_dropped: '标记申请人重连',
+  applicant_absent: '标记申请人离开',
+  walk_closed: '结束检查清单',
+  call_ended: '结束通话',
+  sealed: '封存',
+  resumed: '恢复勘验',
+  abandoned: '放弃勘验',
+  server_restarted: '重置通话',
+};
+
+/**
+ * The one owner of every inspection session's lifecycle. It decides the order of domain steps
+ * (close the checklist, then end the call, then seal), stores every transition with who, when and
+ * why, and announces each as a typed event. Calls report presence to it; transports ask it.
+ */
+export class InspectionLifecycle {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly cases: CaseService,
+    private readonly walks: InspectionWalks,
+    private readonly sealer: SessionSealer,
+    private readonly clock: Clock,
+    readonly events: TypedEvents<InspectionEvents>,
+    private readonly log: Logger,
+  ) {}
+
+  /** A new session of the case; with a parent it is a re-inspection (复验) of that session's failed points. */
+  async schedule(caseRecord: CaseRecord, actor: string, parentSessionId?: string): Promise<InspectionSession> {
+    if (parentSessionId) {
+      const { session: parent } = await this.session(parentSessionId);
+      if (parent.caseId !== caseRecord.id) throw new Invalid('复验必须针对同一案件', 'parent of another case');
+      if (parent.state !== 'sealed') throw new Conflict('原勘验尚未完成检查清单并结束，不能发起复验', `parent is ${parent.state}`);
+    }
+    const now = this.clock.now();
+    const session: InspectionSession = { id: newId(12), caseId: caseRecord.id, state: 'scheduled', createdAt: now, stateChangedAt: now };
+    await this.store.transaction(async () => {
+      await this.store.sessions.insert(session);
+      await this.walks.start(caseRecord, session.id, parentSessionId);
+    });
+    this.log.info({ sessionId: session.id, caseId: caseRecord.id, actor, parentSessionId }, 'inspection scheduled');
+    return session;
+  }
+
+  async session(sessionId: string): Promise<{ session: InspectionSession; caseRecord: CaseRecord }> {
+    const session = await this.store.sessions.get(sessionId);
+    if (!session) throw new NotFound('勘验会话不存在', `session ${sessionId} not found`);
+    return { session, caseRecord: await this.cases.get(session.caseId) };
+  }
+
+  sessionsOf(caseId: string): Promise<InspectionSession[]> {
+    return this.store.sessions.listByCase(caseId);
+  }
+
+  transitions(sessionId: string): Promise<SessionTransition[]> {
+    return this.store.sessions.transitions(sessionId);
+  }
+
+  /** The call reports who is in it; the lifecycle moves accordingly (or not at all). */
+  presence(sessionId: string, snapshot: PresenceSnapshot): Promise<void> {
+    return this.serial(sessionId, async () => {
+      const { session } = await this.session(sessionId);
+      const step = presenceStep(session.state, snapshot);
+      if (step) await this.move(session, step.trigger, step.to, 'system');
+    });
+  }
+
+  /** One checklist change by an inspector in the call. */
+  changeWalk(sessionId: string, body: WalkEventBody, actor: string): Promise<void> {
+    return this.serial(sessionId, async () => {
+      const { session } = await this.session(sessionId);
+      this.requireWalkOpen(session);
+      await this.walks.record(sessionId, body, actor);
+    });
+  }
+
+  /** Closing the checklist ends the inspection: the call ends and the session is sealed. */
+  closeWalk(sessionId: string, req: { outcome: OutcomeKind; computed: OutcomeKind; overrideReason?: string }, actor: string): Promise<void> {
+    return this.serial(sessionId, async () => {
+      const { session } = await this.session(sessionId);
+      this.requireWalkOpen(session);
+      await this.walks.close(sessionId, req, actor);
+      await this.move(session, 'walk_closed', 'checklist_closed', actor, undefined, { outcome: req.outcome });
+      await this.finish(session, actor, 'checklist closed');
+    });
+  }
+
+  /**
+   * The inspector ends the call. With the checklist closed the inspection is over; with it open the
+   * inspection is interrupted: it can be resumed in a new call on the same walk, or abandoned.
+   */
+  endCall(sessionId: string, actor: string, reason?: string): Promise<SessionState> {
+    return this.serial(sessionId, async () => {
+      const { session } = await this.session(sessionId);
+      if (session.state === 'checklist_closed') await this.finish(session, actor, reason);
+      else await this.move(session, 'call_ended', 'interrupted', actor, reason ?? 'call ended with the checklist open');
+      return session.state;
+    });
+  }
+
+  resume(sessionId: string, actor: string): Promise<void> {
+    return this.serial(sessionId, async () => {
+      const { session } = await this.session(sessionId);
+      await this.move(session, 'resumed', 'scheduled', actor);
+    });
+  }
+
+  abandon(sessionId: string, actor: string, reason: string): Promise<void> {
+    return this.serial(sessionId, async () => {
+      if (reason.trim().length < 5) throw new Invalid('放弃勘验需要填写不少于5个字的理由', 'abandon needs a reason');
+      const { session } = await this.session(sessionId);
+      await this.move(session, 'abandoned', 'abandoned', actor, reason.trim());
+      await this.sealer.seal(sessionId, await this.walks.eventLog(sessionId), await this.transitions(sessionId), actor);
+    });
+  }
+
+  /** Refuses unless the session is in a state where a call can be held. */
+  requireCallOpen(session: InspectionSession): void {
+    if (!acceptsCall(session.state)) throw new Conflict(`本次勘验${stateLabel(session.state)}，不能进入通话`, `session is ${session.state}`, `session_${session.state}`);
+  }
+
+  /**
+   * After a restart no call exists: sessions that were in a call go back to scheduled (pages rejoin
+   * on their own), and a decision that was taken but not finished (closed, not yet sealed) is
+   * carried through.
+   */
+  async recover(): Promise<void> {
+    for (const s of await this.store.sessions.listInStates(['waiting_for_applicant', 'live', 'applicant_reconnecting', 'checklist_closed', 'ended'])) {
+      await this.serial(s.id, async () => {
+        if (s.state === 'checklist_closed' || s.state === 'ended') await this.finish(s, 'system', 'completed after restart');
+        else await this.move(s, 'server_restarted', 'scheduled', 'system', 'server restarted');
+      }).catch((err: unknown) => this.log.error({ err, sessionId: s.id }, 'could not recover session'));
+    }
+  }
+
+  private async finish(session: InspectionSession, actor: string, reason?: string): Promise<void> {
+    if (session.state === 'checklist_closed') await this.move(session, 'call_ended', 'ended', actor, reason);
+    const recordHash = await this.sealer.seal(session.id, await this.walks.eventLog(session.id), await this.transitions(session.id), actor);
+    await this.move(session, 'sealed', 'sealed', 'system');
+    this.events.emit('session.sealed', { sessionId: session.id, caseId: session.caseId, recordHash });
+  }
+
+  /** The phone's latest reported position in this session, if any. */
+  latestFix(sessionId: string) {
+    return this.store.fixes.latest(sessionId);
+  }
+
+  requireWalkOpen(session: InspectionSession): void {
+    if (!acceptsWalkChanges(session.state)) throw new Conflict(`本次勘验${stateLabel(session.state)}，检查清单不能再修改`, `session is ${session.state}`);
+  }
+
+  private async move(session: InspectionSession, trigger: TransitionTrigger, to: SessionState, actor: string, reason?: string, extra?: { outcome?: string }): Promise<void> {
+    const from = session.state;
+    if (!canTransition(from, trigger, to)) {
+      throw new Conflict(`本次勘验当前为“${stateLabel(from)}”，不能${TRIGGER_VERBS[trigger]}`, `refused ${trigger}: ${from} -> ${to}`, 'transition_refused');
+    }
+    const at = this.clock.now();
+    // Compare-and-set in the store: another node (or a racing request) that moved first wins.
+    if (!(await this.store.sessions.transition({ sessionId: session.id, from, to, trigger, actor, reason, at }, extra))) {
+      throw new Conflict('勘验状态已被其他操作更改，请刷新后重试', `session ${session.id} left ${from} meanwhile`, 'transition_raced');
+    }
+    session.state = to;
+    session.stateChangedAt = at;
+    this.log.info({ sessionId: session.id, from, to, trigger, actor, reason }, 'inspection state changed');
+    this.events.emit('state.changed', { sessionId: session.id, caseId: session.caseId, from, to, trigger, actor, reason, at });
+  }
+
+  /** One step at a time per session, so presence, commands and ending never interleave. */
+  private serial<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(sessionId) ?? Promise.resolve();
+    const run = prev.then(work);
+    const tail = run.catch(() => undefined);
+    this.queues.set(sessionId, tail);
+    void tail.then(() => {
+      if (this.queues.get(sessionId) === tail) this.queues.delete(sessionId);
+    });
+    return run;
+  }
+}
