@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Express } from 'express';
 import type Redis from 'ioredis';
 import { AccountService } from './accounts/AccountService';
 import { createAuthorize } from './accounts/authorize';
@@ -79,6 +80,8 @@ export class KanyanServer {
       calls: CallRegistry;
       walks: InspectionWalks;
       captures: CaptureTickets;
+      /** The express app, so tests can enumerate every route (the permission matrix). */
+      httpApp: Express;
     },
     readonly seededPassword: string | undefined,
     private readonly teardown: Array<() => Promise<void> | void>,
@@ -110,6 +113,9 @@ export class KanyanServer {
   }
   get intake() {
     return this.parts.intake;
+  }
+  get httpApp() {
+    return this.parts.httpApp;
   }
 
   static async start(config: Config, log: Logger, opts: StartOptions = {}): Promise<KanyanServer> {
@@ -217,7 +223,7 @@ export class KanyanServer {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
       log.info({ url }, 'kanyan listening');
-      return new KanyanServer(url, store, redis, { cases, intake, lifecycle, links, accounts, pool, calls, walks, captures }, seeded.generatedPassword, teardown);
+      return new KanyanServer(url, store, redis, { cases, intake, lifecycle, links, accounts, pool, calls, walks, captures, httpApp: app }, seeded.generatedPassword, teardown);
     } catch (err) {
       await undo();
       throw err;

@@ -115,21 +115,31 @@ describe('signaling', () => {
     expect((await live).state).toBe('live');
   });
 
-  it('only lets the inspector end the inspection, which then closes the link', async () => {
+  it('only lets the inspector end the call; with the checklist open that interrupts the inspection until resumed', async () => {
     const phone = open({ role: 'applicant', token: c.token });
     await connected(phone);
     await ask(phone, 'call:join', { rtpCapabilities: caps() });
     const denied = await ask(phone, 'call:end', {});
     expect(denied.ok).toBe(false);
+    if (!denied.ok) expect(denied.error.code).toBe('forbidden');
 
     const inspector = open({ role: 'inspector', sessionId: c.sessionId }, true);
     await connected(inspector);
     await ask(inspector, 'call:join', { rtpCapabilities: caps() });
     const ended = next(phone, 'call:ended');
     expect((await ask(inspector, 'call:end', {})).ok).toBe(true);
-    expect((await ended).reason).toBe('finished');
+    expect((await ended).reason).toBe('interrupted');
     const after = await connectError(open({ role: 'applicant', token: c.token }));
-    expect(after.data?.message).toContain('已结束');
+    expect(after.data?.reason).toBe('session_interrupted');
+    expect(after.data?.message).toContain('暂停');
+
+    // Resumed: the same link works again, on the same walk.
+    const resumed = await fetch(`${srv.url}/api/sessions/${c.sessionId}/resume`, { method: 'POST', headers: { cookie } });
+    expect(resumed.status).toBe(200);
+    expect((await resumed.json()).session.state).toBe('scheduled');
+    const again = open({ role: 'applicant', token: c.token });
+    await connected(again);
+    expect((await ask(again, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
   });
 
   it('takes a phone out of the call when its link is revoked', async () => {
