@@ -188,16 +188,22 @@ describe('store transactions', () => {
     const d = await openDomain(dir);
     try {
       let inside: string | undefined;
-      let outside: Promise<{ id: string }> | undefined;
-      await expect(
-        d.store.transaction(async () => {
-          inside = (await d.newCase()).id;
-          outside = d.newCase(); // not part of this transaction: it must wait, then commit on its own
-          await new Promise((r) => setTimeout(r, 20));
-          throw new Error('boom');
-        }),
-      ).rejects.toThrow('boom');
-      const kept = (await outside!).id;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const tx = d.store.transaction(async () => {
+        inside = (await d.newCase()).id;
+        await gate;
+        throw new Error('boom');
+      });
+      await new Promise((r) => setTimeout(r, 10));
+      // A writer from outside the transaction waits until it is over, then commits on its own.
+      let outsideDone = false;
+      const outside = d.newCase().then((c) => ((outsideDone = true), c));
+      await new Promise((r) => setTimeout(r, 30));
+      expect(outsideDone).toBe(false);
+      release();
+      await expect(tx).rejects.toThrow('boom');
+      const kept = (await outside).id;
       expect((await d.store.cases.list(10)).map((c) => c.id)).toEqual([kept]);
       expect(await d.store.cases.get(inside!)).toBeUndefined();
     } finally {
