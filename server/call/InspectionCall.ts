@@ -209,6 +209,11 @@ export class InspectionCall {
     if (!this.hasApplicant()) throw new NotFound('申请人尚未连线', 'no applicant connected');
   }
 
+  /** Open WebRTC transports of this call (two per page in it). */
+  transportCount(): Promise<number> {
+    return this.room.transportCount();
+  }
+
   roleOf(peerId: string): CallRole | undefined {
     return this.participants.get(peerId)?.role;
   }

@@ -90,6 +90,12 @@ export class Room {
     }
   }
 
+  /** How many WebRTC transports the router holds (monitoring, and tests that look for leaks). */
+  async transportCount(): Promise<number> {
+    if (this._closed) return 0;
+    return (await this.router.dump()).transportIds.length;
+  }
+
   removePeer(id: string): void {
     this.peers.get(id)?.close();
   }

@@ -1,4 +1,5 @@
 import { ask, connect, connected, connectError, next, type TestSocket } from '../support/sockets';
+import { createStaff, postJson } from '../support/staff';
 import { createCase, loginCookie, startTestServer, type CreatedCase, type RunningServer } from '../support/testServer';
 
 describe('signaling', () => {
@@ -178,5 +179,97 @@ describe('signaling', () => {
     await connected(again);
     const r = await ask(again, 'call:join', { rtpCapabilities: caps() });
     expect(r.ok).toBe(true);
+  });
+
+  it('leaves no participant and no transports when a page drops between its join and the answer', async () => {
+    const inspector = open({ role: 'inspector', sessionId: c.sessionId }, true);
+    await connected(inspector);
+    expect((await ask(inspector, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
+    const call = srv.server.calls.get(c.sessionId)!;
+    expect(await call.transportCount()).toBe(2);
+    const seen: string[] = [];
+    inspector.on('applicant:presence', (p) => void seen.push(p.state));
+    // Cut at different points of the join: before, during and after the transports are made.
+    // Checked after each cut: a later phone would otherwise replace (and so hide) an earlier ghost.
+    for (const delayMs of [0, 1, 2, 3, 5, 8]) {
+      const phone = open({ role: 'applicant', token: c.token });
+      await connected(phone);
+      phone.emit('call:join', { rtpCapabilities: caps() }, () => undefined);
+      await new Promise((r) => setTimeout(r, delayMs));
+      phone.disconnect();
+      await new Promise((r) => setTimeout(r, 150));
+      expect({ delayMs, transports: await call.transportCount(), applicant: call.presence.applicant === 'live' }).toEqual({ delayMs, transports: 2, applicant: false });
+    }
+    // Any "live" the console saw was followed by "reconnecting": never a ghost left live.
+    if (seen.length) expect(seen.at(-1)).not.toBe('live');
+  });
+
+  it('tells the phone the truth about who is in the call', async () => {
+    const phone = open({ role: 'applicant', token: c.token });
+    await connected(phone);
+    const joined = await ask(phone, 'call:join', { rtpCapabilities: caps() });
+    expect(joined.ok && joined.data.presence).toEqual({ applicant: 'live', inspectors: 0, observers: 0 });
+    expect(joined.ok && joined.data.sessionState).toBe('scheduled');
+
+    const inspectorIn = next(phone, 'presence');
+    const stateLive = next(phone, 'session:state');
+    const inspector = open({ role: 'inspector', sessionId: c.sessionId }, true);
+    await connected(inspector);
+    await ask(inspector, 'call:join', { rtpCapabilities: caps() });
+    expect((await inspectorIn).inspectors).toBe(1);
+    expect(await stateLive).toMatchObject({ from: 'scheduled', state: 'live' });
+
+    const inspectorOut = next(phone, 'presence');
+    inspector.disconnect();
+    expect(await inspectorOut).toMatchObject({ applicant: 'live', inspectors: 0 });
+  });
+
+  it('lets only the permit department sign off, shows a withdrawal to everyone, and signs out a disabled account at once', async () => {
+    const hygiene = await createStaff(srv.url, cookie, { username: `hyg${Date.now() % 100000}`, roles: ['inspector'], departments: ['public_hygiene'] });
+    const combined = await (await postJson(`${srv.url}/api/cases`, cookie, { businessName: '联合检查店', permitTypes: ['food_business', 'public_hygiene'], address: { text: '测试地址', lat: 39.9, lon: 116.4 }, assignees: [hygiene.id] })).json();
+    const sessionId: string = combined.session.id;
+    const food = open({ role: 'inspector', sessionId }, true); // the seeded admin: all departments
+    const hyg = connect(srv.url, { role: 'inspector', sessionId }, hygiene.cookie);
+    sockets.push(hyg);
+    await Promise.all([connected(food), connected(hyg)]);
+    expect((await ask(food, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
+    expect((await ask(hyg, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
+
+    // Wrong department: refused by the rules, whatever the checklist says.
+    const wrong = await ask(hyg, 'walk:sign', { permitType: 'food_business' });
+    expect(!wrong.ok && wrong.error).toMatchObject({ code: 'forbidden', message: '只有该许可主管部门的审批人员可以签字确认' });
+    // Right department, but its points are still open.
+    const early = await ask(hyg, 'walk:sign', { permitType: 'public_hygiene' });
+    expect(!early.ok && early.error.message).toMatch(/^签字确认前/);
+
+    const walk = srv.server.walks;
+    const view = await walk.view(sessionId);
+    const hygienePoints = view.points.filter((p) => p.applies && p.sources.some((src) => src.permitType === 'public_hygiene'));
+    for (const p of hygienePoints) {
+      const r = await ask(hyg, 'walk:result', { key: p.key, result: p.results.includes('not_applicable') ? 'not_applicable' : 'onsite_required' });
+      expect(r.ok).toBe(true);
+    }
+    const signed = await ask(hyg, 'walk:sign', { permitType: 'public_hygiene' });
+    expect(signed.ok).toBe(true);
+    const permit = (await walk.view(sessionId)).outcome.permits.find((p) => p.permitType === 'public_hygiene')!;
+    expect(permit.signedBy).toBe(hygiene.username);
+
+    // A later change of a result on that permit withdraws the sign-off, and both consoles see it.
+    const seenByFood = next(food, 'walk:state');
+    const changed = hygienePoints[0]!;
+    const answered = changed.results.includes('not_applicable') ? 'not_applicable' : 'onsite_required';
+    const other = changed.results.find((r) => r !== answered)!;
+    expect((await ask(food, 'walk:result', { key: changed.key, result: other, note: '再看看' })).ok).toBe(true);
+    const after = (await seenByFood).outcome.permits.find((p) => p.permitType === 'public_hygiene')!;
+    expect(after.signedBy).toBeUndefined();
+    expect(after.withdrawn).toMatchObject({ by: hygiene.username, withdrawnBy: 'inspector', pointKey: changed.key });
+    // The combined walk cannot close while a department has not signed.
+    expect((await walk.view(sessionId)).blockers.some((b) => b.includes('尚未由主管部门签字确认'))).toBe(true);
+
+    // Disabling the hygiene inspector ends their console's connection at once.
+    const out = next(hyg, 'call:ended');
+    expect((await postJson(`${srv.url}/api/accounts/${hygiene.id}/disable`, cookie)).status).toBe(200);
+    expect((await out).reason).toBe('logged_out');
+    expect((await fetch(`${srv.url}/api/me`, { headers: { cookie: hygiene.cookie } })).status).toBe(401);
   });
 });
