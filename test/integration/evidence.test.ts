@@ -94,8 +94,16 @@ describe('evidence: stamping, chain, export and verify', () => {
   it('rejects bad uploads cleanly and stores nothing', async () => {
     const c2 = await createCase(srv.url, cookie, ADDRESS);
     const filesBefore = evidenceFiles().length;
-    const post = (body: Buffer, extra: Record<string, string> = {}) =>
-      fetch(`${srv.url}/j/${c2.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: `bad-${n++}-${Date.now()}`, ...extra })}`, { method: 'POST', body: new Uint8Array(body) });
+    // Each upload answers its own photo request, so the content checks are what refuses it.
+    const post = async (body: Buffer, extra: Record<string, string> = {}) => {
+      const capture = await captureTicket(srv, c2.sessionId, extra.point ?? SIGNBOARD);
+      return fetch(`${srv.url}/j/${c2.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: `bad-${n++}-${Date.now()}`, capture, ...extra })}`, { method: 'POST', body: new Uint8Array(body) });
+    };
+    // Without a ticket a "camera photo" is refused before a single byte is decoded (a bomb would
+    // otherwise be answered "damaged" by the decoder).
+    const noTicket = await fetch(`${srv.url}/j/${c2.token}/photos?${new URLSearchParams({ point: SIGNBOARD, requestId: `no-ticket-${n++}` })}`, { method: 'POST', body: new Uint8Array(bombPng()) });
+    expect(noTicket.status).toBe(403);
+    expect((await noTicket.json()).error.message).toContain('拍照请求');
     const notImage = await post(Buffer.from('this is not a photo, just text pretending'), { filename: 'shop.jpg' });
     expect(notImage.status).toBe(400);
     expect((await notImage.json()).error.message).toContain('不是 JPEG 或 PNG');
