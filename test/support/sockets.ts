@@ -14,10 +14,10 @@ export function connected(s: TestSocket): Promise<void> {
   });
 }
 
-export function connectError(s: TestSocket): Promise<{ message: string; data?: { code: string; message: string } }> {
+export function connectError(s: TestSocket): Promise<{ message: string; data?: { code: string; message: string; reason?: string } }> {
   return new Promise((resolve, reject) => {
     s.once('connect', () => reject(new Error('connected unexpectedly')));
-    s.once('connect_error', (err) => resolve(err as Error & { data?: { code: string; message: string } }));
+    s.once('connect_error', (err) => resolve(err as Error & { data?: { code: string; message: string; reason?: string } }));
   });
 }
 
