@@ -100,7 +100,14 @@ export class SignalingServer {
     on(ce.on('position', (sessionId, p) => void io.to(roomOf.staff(sessionId)).emit('position', p)));
     on(ce.on('camera.request', (sessionId, r) => void io.to(roomOf.applicant(sessionId)).emit('camera:request', r)));
     on(ce.on('camera.state', (sessionId, s) => void io.to(roomOf.staff(sessionId)).emit('camera:state', s)));
-    on(ce.on('call.ended', (sessionId, reason) => this.hangUp(roomOf.session(sessionId), reason)));
+    // Staff pages stay connected when a call ends: they still get the session's last state (sealed)
+    // and the answer to the request that ended it; the phone is hung up on.
+    on(
+      ce.on('call.ended', (sessionId, reason) => {
+        io.to(roomOf.staff(sessionId)).emit('call:ended', { reason, message: END_MESSAGES[reason] });
+        this.hangUp(roomOf.applicant(sessionId), reason);
+      }),
+    );
 
     on(accounts.events.on('logins.ended', (accountId) => this.hangUp(roomOf.account(accountId), 'logged_out')));
   }
