@@ -14,6 +14,8 @@ const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAA
 export interface AccountEvents {
   /** Every login of the account ended (disabled, password reset): its open pages must go too. */
   'logins.ended': [accountId: string, reason: 'disabled' | 'password_reset'];
+  /** One login ended (log-out): the pages opened with it must stop acting for it. */
+  'login.ended': [loginId: string];
 }
 
 export interface NewAccount {
@@ -82,6 +84,7 @@ export class AccountService {
 
   async logout(token: string): Promise<void> {
     await this.logins.delete(sha256Hex(token));
+    this.events.emit('login.ended', loginIdOf(token));
   }
 
   async list(): Promise<Array<StaffMember & { disabledAt?: number; createdAt: number }>> {
@@ -168,6 +171,11 @@ export class AccountService {
     const others = (await this.accounts.list()).filter((a) => a.id !== leaving && a.disabledAt === undefined && a.roles.includes('admin'));
     if (!others.length) throw new Conflict('至少需要保留一名可用的管理员', 'last admin');
   }
+}
+
+/** A name for a login that says nothing about its token (a hash of the hash the store keeps). */
+export function loginIdOf(token: string): string {
+  return sha256Hex(`login:${sha256Hex(token)}`).slice(0, 32);
 }
 
 function checkRoles(roles: StaffRole[], departments: PermitType[]): void {

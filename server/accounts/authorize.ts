@@ -32,7 +32,7 @@ export type Action =
 /** What is acted on, with just the facts the rules need. */
 export type Resource =
   | { kind: 'office' }
-  | { kind: 'case'; caseId: string; assignees: readonly string[]; hasFinishedSession: boolean }
+  | { kind: 'case'; caseId: string; assignees: readonly string[]; hasFinishedSession: boolean; allSessionsFinished: boolean }
   | { kind: 'session'; caseId: string; sessionId: string; state: SessionState; assignees: readonly string[]; permitType?: string }
   | { kind: 'account'; accountId: string };
 
@@ -49,7 +49,8 @@ const STAFF_RULES: Record<Exclude<Action, 'applicant.join' | 'applicant.upload'>
   'case.list': (m, r) => r.kind === 'office' && m.roles.length > 0,
   'case.read': (m, r) => r.kind === 'case' && (has(m, 'admin', 'supervisor') || (has(m, 'inspector') && assigned(m, r)) || (has(m, 'reviewer') && finishedFor(r))),
   'case.assign': (m, r) => (r.kind === 'case' || r.kind === 'office') && has(m, 'admin', 'supervisor'),
-  'case.export': (m, r) => r.kind === 'case' && (has(m, 'admin', 'supervisor') || (has(m, 'inspector') && assigned(m, r)) || (has(m, 'reviewer') && finishedFor(r))),
+  // The export holds the case's whole evidence chain: a reviewer gets it only once nothing in it is still running.
+  'case.export': (m, r) => r.kind === 'case' && (has(m, 'admin', 'supervisor') || (has(m, 'inspector') && assigned(m, r)) || (has(m, 'reviewer') && r.allSessionsFinished)),
   'session.read': (m, r) => r.kind === 'session' && (has(m, 'admin', 'supervisor') || (has(m, 'inspector') && assigned(m, r)) || (has(m, 'reviewer') && finishedFor(r))),
   'session.join': (m, r) => r.kind === 'session' && has(m, 'inspector') && assigned(m, r),
   'session.observe': (m, r) => r.kind === 'session' && has(m, 'supervisor'),

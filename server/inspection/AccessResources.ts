@@ -26,7 +26,13 @@ export class AccessResources {
   async forRecord(caseRecord: CaseRecord): Promise<{ resource: Resource; caseRecord: CaseRecord; sessions: InspectionSession[]; assignees: string[] }> {
     const [assignees, sessions] = await Promise.all([this.cases.assignees(caseRecord.id), this.lifecycle.sessionsOf(caseRecord.id)]);
     return {
-      resource: { kind: 'case', caseId: caseRecord.id, assignees, hasFinishedSession: sessions.some((s) => isFinished(s.state)) },
+      resource: {
+        kind: 'case',
+        caseId: caseRecord.id,
+        assignees,
+        hasFinishedSession: sessions.some((s) => isFinished(s.state)),
+        allSessionsFinished: sessions.length > 0 && sessions.every((s) => isFinished(s.state)),
+      },
       caseRecord,
       sessions,
       assignees,

@@ -5,7 +5,7 @@ import type { CaseRecord } from '../cases/CaseRecord';
 /** Who is on the other end of a socket, established once at connection time. */
 export type PageIdentity =
   | { kind: 'applicant'; sessionId: string; caseRecord: CaseRecord; linkId: string }
-  | { kind: 'staff'; sessionId: string; caseRecord: CaseRecord; member: StaffMember; callRole: 'inspector' | 'observer' };
+  | { kind: 'staff'; sessionId: string; caseRecord: CaseRecord; member: StaffMember; callRole: 'inspector' | 'observer'; loginId: string };
 
 export function actorOf(identity: PageIdentity): Actor {
   return identity.kind === 'applicant'

@@ -110,6 +110,7 @@ export class SignalingServer {
     );
 
     on(accounts.events.on('logins.ended', (accountId) => this.hangUp(roomOf.account(accountId), 'logged_out')));
+    on(accounts.events.on('login.ended', (loginId) => this.hangUp(roomOf.login(loginId), 'logged_out')));
   }
 
   /** Tells the pages in a room why they are out, then disconnects them once the message has flushed. */
@@ -122,7 +123,7 @@ export class SignalingServer {
     const identity = socket.data.identity;
     const log = this.log.child({ sessionId: identity.sessionId, kind: identity.kind, peerId: socket.id });
     void socket.join([roomOf.session(identity.sessionId), identity.kind === 'applicant' ? roomOf.applicant(identity.sessionId) : roomOf.staff(identity.sessionId)]);
-    if (identity.kind === 'staff') void socket.join(roomOf.account(identity.member.id));
+    if (identity.kind === 'staff') void socket.join([roomOf.account(identity.member.id), roomOf.login(identity.loginId)]);
     let call: InspectionCall | undefined;
     let windowStart = Date.now();
     let eventsInWindow = 0;

@@ -1,6 +1,6 @@
 import { parse as parseCookie } from 'cookie';
 import { z } from 'zod';
-import type { AccountService } from '../accounts/AccountService';
+import { loginIdOf, type AccountService } from '../accounts/AccountService';
 import { isAllowed, type Authorize } from '../accounts/authorize';
 import type { AccessResources } from '../inspection/AccessResources';
 import type { InspectionLifecycle } from '../inspection/InspectionLifecycle';
@@ -36,12 +36,13 @@ export async function authenticate(deps: AuthDeps, rawAuth: unknown, cookieHeade
     deps.authorize({ kind: 'applicant', sessionId: session.id, linkId: link.id }, 'applicant.join', resource);
     return { kind: 'applicant', sessionId: session.id, caseRecord, linkId: link.id };
   }
-  const member = await deps.accounts.authenticate(parseCookie(cookieHeader ?? '')[LOGIN_COOKIE]);
+  const token = parseCookie(cookieHeader ?? '')[LOGIN_COOKIE];
+  const member = await deps.accounts.authenticate(token);
   const { resource, session, caseRecord } = await deps.resources.ofSession(auth.sessionId);
   const actor = { kind: 'staff' as const, member };
   // An assigned inspector works the call; a supervisor who is not assigned watches it.
   const callRole = isAllowed(actor, 'session.join', resource) ? 'inspector' : 'observer';
   deps.authorize(actor, callRole === 'inspector' ? 'session.join' : 'session.observe', resource);
   deps.lifecycle.requireCallOpen(session);
-  return { kind: 'staff', sessionId: session.id, caseRecord, member, callRole };
+  return { kind: 'staff', sessionId: session.id, caseRecord, member, callRole, loginId: loginIdOf(token!) };
 }

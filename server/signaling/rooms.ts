@@ -8,4 +8,5 @@ export const roomOf = {
   staff: (sessionId: string) => `session:${sessionId}:staff`,
   applicant: (sessionId: string) => `session:${sessionId}:applicant`,
   account: (accountId: string) => `account:${accountId}`,
+  login: (loginId: string) => `login:${loginId}`,
 };

@@ -40,14 +40,17 @@ export function caseRoutes({ deps, joinUrl, requireStaff, allow }: HttpContext, 
       caseRecord,
       status: caseStatus(sessions),
       assignees: await deps.accounts.members(assignees),
+      // A reviewer sees the finished sessions of a case, not the ones still running.
       sessions: await Promise.all(
-        sessions.map(async (s) => {
-          const sessionResource = { kind: 'session' as const, caseId: caseRecord.id, sessionId: s.id, state: s.state, assignees };
-          const links = isAllowed(actor, 'session.links', sessionResource)
-            ? (await deps.links.list(s.id)).map(({ token, ...l }) => ({ ...l, url: joinUrl(req, token) }))
-            : [];
-          return { ...s, links, canWork: isAllowed(actor, 'session.join', sessionResource), canObserve: isAllowed(actor, 'session.observe', sessionResource) };
-        }),
+        sessions
+          .filter((s) => isAllowed(actor, 'session.read', { kind: 'session', caseId: caseRecord.id, sessionId: s.id, state: s.state, assignees }))
+          .map(async (s) => {
+            const sessionResource = { kind: 'session' as const, caseId: caseRecord.id, sessionId: s.id, state: s.state, assignees };
+            const links = isAllowed(actor, 'session.links', sessionResource)
+              ? (await deps.links.list(s.id)).map(({ token, ...l }) => ({ ...l, url: joinUrl(req, token) }))
+              : [];
+            return { ...s, links, canWork: isAllowed(actor, 'session.join', sessionResource), canObserve: isAllowed(actor, 'session.observe', sessionResource) };
+          }),
       ),
     });
   });
