@@ -272,4 +272,18 @@ describe('signaling', () => {
     expect((await out).reason).toBe('logged_out');
     expect((await fetch(`${srv.url}/api/me`, { headers: { cookie: hygiene.cookie } })).status).toBe(401);
   });
+
+  it('hangs up the pages of a login when it logs out, and only those', async () => {
+    const other = await loginCookie(srv.url);
+    const leaving = connect(srv.url, { role: 'inspector', sessionId: c.sessionId }, other);
+    const staying = open({ role: 'inspector', sessionId: c.sessionId }, true);
+    sockets.push(leaving);
+    await Promise.all([connected(leaving), connected(staying)]);
+    expect((await ask(leaving, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
+    const out = next(leaving, 'call:ended');
+    expect((await postJson(`${srv.url}/api/logout`, other)).status).toBe(200);
+    expect((await out).reason).toBe('logged_out');
+    await new Promise((r) => setTimeout(r, 100));
+    expect({ leaving: leaving.connected, staying: staying.connected }).toEqual({ leaving: false, staying: true });
+  });
 });
