@@ -1,9 +1,11 @@
 import type { CaptureProgress } from '../../server/protocol/signaling';
-import type { OutcomeKind, WalkPointView, WalkView } from '../../server/protocol/walk';
+import type { OutcomeKind, PermitOutcomeView, WalkPointView, WalkView } from '../../server/protocol/walk';
+import type { Member } from '../shared/api';
 import { h, toast } from '../shared/dom';
 import { permitLabel, t, type MessageKey } from '../shared/i18n';
 import type { SignalingClient } from '../shared/SignalingClient';
-import { api } from './api';
+import { aside, beijingTime, fill, hasRole, labelled } from '../shared/staff';
+import { outcomeLabel } from './labels';
 
 const RESULT_KEYS: Record<string, MessageKey> = {
   pass: 'result.pass',
@@ -13,11 +15,17 @@ const RESULT_KEYS: Record<string, MessageKey> = {
   onsite_required: 'result.onsite_required',
 };
 
-export const outcomeLabel = (o: OutcomeKind) => t(`outcome.${o}` as MessageKey);
+export interface ChecklistOptions {
+  /** The logged-in account: its departments decide which permits it may sign off. */
+  member: Member;
+  /** A supervisor watching (旁听): everything is shown, nothing can be changed. */
+  readOnly: boolean;
+}
 
 /**
  * The checklist beside the video: the current point with its guidance, one-click results, notes,
- * frame capture, the list of points, progress, and the close button with the reason it is disabled.
+ * frame capture, the list of points, progress, each department's sign-off, and the close button
+ * with the reason it is disabled. Closing is all the page does: the server then ends the call.
  */
 export class ChecklistPanel {
   readonly root = h('section', { class: 'card checklist' });
@@ -29,7 +37,7 @@ export class ChecklistPanel {
     private readonly signaling: SignalingClient,
     private readonly sessionId: string,
     private readonly grabFrame: () => Promise<Blob | null>,
-    private readonly onClosed: () => void,
+    private readonly opts: ChecklistOptions,
   ) {}
 
   render(view: WalkView): void {
@@ -48,6 +56,14 @@ export class ChecklistPanel {
       this.closeBox(view),
     ];
     this.root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+    this.root.classList.toggle('read-only', this.opts.readOnly);
+  }
+
+  /** The server decides at join whether this page works the call or only watches it. */
+  setReadOnly(readOnly: boolean): void {
+    if (this.opts.readOnly === readOnly) return;
+    this.opts.readOnly = readOnly;
+    if (this.view) this.render(this.view);
   }
 
   onCaptureProgress(p: CaptureProgress): void {
@@ -71,17 +87,17 @@ export class ChecklistPanel {
       ...view.facts.map((f) => {
         let input: HTMLElement;
         if (f.type === 'boolean') {
-          const sel = h('select', { name: f.key }, h('option', { value: '' }, '—'), h('option', { value: 'true' }, t('walk.yes')), h('option', { value: 'false' }, t('walk.no')));
+          const sel = h('select', { name: f.key, disabled: this.locked }, h('option', { value: '' }, '—'), h('option', { value: 'true' }, t('walk.yes')), h('option', { value: 'false' }, t('walk.no')));
           sel.value = f.value === undefined ? '' : String(f.value);
           sel.addEventListener('change', () => sel.value && void this.send('walk:fact', { fact: f.key, value: sel.value === 'true' }));
           input = sel;
         } else if (f.type === 'enum') {
-          const sel = h('select', { name: f.key }, h('option', { value: '' }, '—'), ...(f.values ?? []).map((v) => h('option', { value: v }, v)));
+          const sel = h('select', { name: f.key, disabled: this.locked }, h('option', { value: '' }, '—'), ...(f.values ?? []).map((v) => h('option', { value: v }, v)));
           sel.value = f.value === undefined ? '' : String(f.value);
           sel.addEventListener('change', () => sel.value && void this.send('walk:fact', { fact: f.key, value: sel.value }));
           input = sel;
         } else {
-          const num = h('input', { name: f.key, type: 'number', min: '0', step: 'any', value: f.value === undefined ? '' : String(f.value) });
+          const num = h('input', { name: f.key, type: 'number', min: '0', step: 'any', value: f.value === undefined ? '' : String(f.value), disabled: this.locked });
           num.addEventListener('change', () => num.value !== '' && void this.send('walk:fact', { fact: f.key, value: Number(num.value) }));
           input = num;
         }
@@ -90,8 +106,13 @@ export class ChecklistPanel {
     );
   }
 
+  /** Nothing can change: a watching supervisor, or a checklist already closed. */
+  private get locked(): boolean {
+    return this.opts.readOnly || !!this.view?.closed;
+  }
+
   private currentBox(p: WalkPointView, noteDraft: string | undefined): HTMLElement {
-    const note = h('textarea', { class: 'note', rows: 2, placeholder: t('walk.notePlaceholder') });
+    const note = h('textarea', { class: 'note', rows: 2, placeholder: t('walk.notePlaceholder'), readOnly: this.locked });
     note.value = noteDraft ?? p.note ?? '';
     // A note typed after the result was chosen is saved when the field is left.
     note.addEventListener('blur', () => {
@@ -129,6 +150,7 @@ export class ChecklistPanel {
       ),
       ...inFlight.map((c) => h('span', { class: `capture-state state-${c.state}`, 'data-request-id': c.requestId }, `${t(`capture.state.${c.state}` as MessageKey)}${c.message ? `：${c.message}` : ''}`)),
     );
+    const ro = this.opts.readOnly;
     return h(
       'div',
       { class: 'current-point', 'data-key': p.key },
@@ -138,28 +160,30 @@ export class ChecklistPanel {
       h('p', { class: 'sources muted' }, p.sources.map((s) => `${permitLabel(s.permitType)} · ${s.clause}`).join('；')),
       rule.length ? h('p', { class: 'rule' }, `${t('walk.evidenceRule')}：${rule.join('，')} · ${t('walk.have')} ${p.evidenceCount}`) : null,
       p.evidenceGap && p.result !== 'not_applicable' ? h('p', { class: 'gap' }, p.evidenceGap) : null,
-      h(
-        'div',
-        { class: 'results' },
-        ...p.results.map((r) =>
-          h(
-            'button',
-            {
-              class: `result result-${r}${p.result === r ? ' chosen' : ''}`,
-              'data-result': r,
-              disabled: !!this.view?.closed,
-              onclick: () => {
-                void this.send('walk:result', { key: p.key, result: r, note: note.value.trim() || undefined });
-                if (r !== 'not_applicable' && r !== 'onsite_required') this.askForMissingPhotos(p);
+      ro
+        ? h('p', { class: 'result-readonly' }, labelled(t('console.result'), ''), h('strong', {}, p.result ? t(RESULT_KEYS[p.result] ?? 'result.pass') : '—'), p.note ? ` · ${p.note}` : '')
+        : h(
+          'div',
+          { class: 'results' },
+          ...p.results.map((r) =>
+            h(
+              'button',
+              {
+                class: `result result-${r}${p.result === r ? ' chosen' : ''}`,
+                'data-result': r,
+                disabled: !!this.view?.closed,
+                onclick: () => {
+                  void this.send('walk:result', { key: p.key, result: r, note: note.value.trim() || undefined });
+                  if (r !== 'not_applicable' && r !== 'onsite_required') this.askForMissingPhotos(p);
+                },
               },
-            },
-            t(RESULT_KEYS[r] ?? 'result.pass'),
+              t(RESULT_KEYS[r] ?? 'result.pass'),
+            ),
           ),
         ),
-      ),
-      note,
+      ro ? null : note,
       strip,
-      h('div', { class: 'row' }, askPhoto, capture, h('button', { class: 'next', onclick: () => this.step(1) }, t('walk.next'))),
+      ro ? null : h('div', { class: 'row' }, askPhoto, capture, h('button', { class: 'next', onclick: () => this.step(1) }, t('walk.next'))),
     );
   }
 
@@ -206,7 +230,7 @@ export class ChecklistPanel {
         h(
           'li',
           { class: `${p.applies ? '' : 'na'}${p.key === view.current ? ' current' : ''}`, 'data-key': p.key, 'data-result': p.result ?? '' },
-          h('button', { class: 'link', onclick: () => void this.send('walk:open', { key: p.key }) }, p.title),
+          this.opts.readOnly ? h('span', {}, p.title) : h('button', { class: 'link', onclick: () => void this.send('walk:open', { key: p.key }) }, p.title),
           ' ',
           h('span', { class: 'status' }, p.result ? t(RESULT_KEYS[p.result] ?? 'result.pass') : p.applies ? (p.required ? '·' : '') : t('walk.notApplicable')),
         ),
@@ -215,24 +239,19 @@ export class ChecklistPanel {
   }
 
   private closeBox(view: WalkView): HTMLElement {
+    const signOffs = this.signOffBox(view);
     if (view.closed) {
       const box = h('div', { class: 'closed-outcome', 'data-outcome': view.closed.outcome }, h('strong', {}, `${t('walk.closedAs')}：${outcomeLabel(view.closed.outcome)}`));
       if (view.closed.overrideReason) box.append(h('p', {}, `${t('walk.overrideReason')}：${view.closed.overrideReason}`));
-      if (view.closed.rectificationDeadline) box.append(h('p', {}, `${t('walk.deadline')}：${new Date(view.closed.rectificationDeadline).toLocaleDateString()}`));
-      if (view.points.some((p) => p.result === 'fail' || p.result === 'needs_rectification')) {
-        box.append(
-          h('button', {
-            class: 'reinspect',
-            onclick: () =>
-              void api<{ joinUrl: string }>('POST', `/api/sessions/${this.sessionId}/reinspect`)
-                .then((r) => toast(`${t('walk.reinspectCreated')} ${r.joinUrl}`, 'info', 15_000))
-                .catch((e: Error) => toast(e.message, 'error')),
-          }, t('walk.reinspect')),
-        );
-      }
-      return box;
+      if (view.closed.rectificationDeadline) box.append(h('p', {}, `${t('walk.deadline')}：${beijingTime(view.closed.rectificationDeadline).slice(0, 10)}`));
+      return h('div', { class: 'close-box' }, box, signOffs);
     }
     const computed = view.outcome.outcome;
+    const blockers = view.blockers.length
+      ? h('p', { class: 'blockers', role: 'status' }, `${t('walk.cannotClose')}：${view.blockers[0]}${view.blockers.length > 1 ? ` ${t('walk.andMore').replace('{n}', String(view.blockers.length - 1))}` : ''}`)
+      : null;
+    const computedLine = h('p', { class: 'computed', 'data-outcome': computed }, `${t('walk.computed')}：${outcomeLabel(computed)}`);
+    if (this.opts.readOnly) return h('div', { class: 'close-box' }, computedLine, signOffs, blockers);
     const choice = h('select', { class: 'outcome-choice' }, ...(['pass', 'conditional_pass', 'fail', 'onsite_visit'] as OutcomeKind[]).map((o) => h('option', { value: o }, outcomeLabel(o))));
     choice.value = computed;
     const reason = h('textarea', { class: 'override-reason', rows: 2, placeholder: t('walk.overridePlaceholder'), hidden: true });
@@ -240,33 +259,53 @@ export class ChecklistPanel {
     const close = h('button', { class: 'danger close-walk', disabled: view.blockers.length > 0 }, t('btn.end'));
     close.addEventListener('click', () => {
       if (!confirm(t('end.confirm'))) return;
-      void this.send('walk:close', { outcome: choice.value, computed, overrideReason: reason.value.trim() || undefined }).then(() => {
-        if (this.view?.closed) this.onClosed();
-      });
+      // The server closes the checklist, ends the call and seals the record; the page follows its events.
+      void this.send('walk:close', { outcome: choice.value, computed, overrideReason: reason.value.trim() || undefined });
     });
+    return h('div', { class: 'close-box' }, computedLine, signOffs, h('div', { class: 'row close-row' }, choice, close), reason, blockers);
+  }
+
+  /** Each permit's outcome and its department's sign-off (一业一证: every department signs its own permit). */
+  private signOffBox(view: WalkView): HTMLElement {
     return h(
       'div',
-      { class: 'close-box' },
-      h('p', { class: 'computed', 'data-outcome': computed }, `${t('walk.computed')}：${outcomeLabel(computed)}`),
-      h(
-        'ul',
-        { class: 'permit-outcomes' },
-        ...view.outcome.permits.map((p) =>
-          h(
-            'li',
-            { 'data-permit': p.permitType },
-            `${permitLabel(p.permitType)}：${outcomeLabel(p.outcome)}${p.scorePercent !== undefined ? `（${p.scorePercent}%）` : ''} `,
-            // Each department signs off the points of its own permit.
-            p.signedBy
-              ? h('span', { class: 'signed' }, `${t('walk.signedBy')} ${p.signedBy}`)
-              : h('button', { class: 'link sign', onclick: () => void this.send('walk:sign', { permitType: p.permitType }) }, t('walk.sign')),
-          ),
-        ),
-      ),
-      choice,
-      reason,
-      close,
-      view.blockers.length ? h('p', { class: 'blockers', role: 'status' }, `${t('walk.cannotClose')}：${view.blockers[0]}${view.blockers.length > 1 ? ` ${t('walk.andMore').replace('{n}', String(view.blockers.length - 1))}` : ''}`) : null,
+      { class: 'signoffs' },
+      h('h4', {}, t('signoff.title')),
+      h('ul', { class: 'permit-outcomes' }, ...view.outcome.permits.map((p) => this.permitSignOff(view, p))),
+    );
+  }
+
+  private permitSignOff(view: WalkView, p: PermitOutcomeView): HTMLElement {
+    const m = this.opts.member;
+    const mine = !this.opts.readOnly && !view.closed && hasRole(m, 'inspector') && m.departments.includes(p.permitType as Member['departments'][number]);
+    const blockers = p.signBlockers ?? [];
+    let status: HTMLElement;
+    if (p.signedBy) {
+      status = h('span', { class: 'signed' }, `✓ ${fill('signoff.signedBy', { who: p.signedBy, time: p.signedAt ? beijingTime(p.signedAt) : '—' })}`);
+    } else if (mine) {
+      status = h('span', { class: 'sign-row' }, h('button', { class: 'primary small sign', disabled: blockers.length > 0, onclick: () => void this.send('walk:sign', { permitType: p.permitType }) }, t('walk.sign')));
+    } else {
+      status = h('span', { class: 'awaiting muted' }, t('signoff.awaiting'));
+    }
+    const w = p.withdrawn;
+    const withdrawn =
+      w && !p.signedBy
+        ? h(
+            'p',
+            { class: 'withdrawn', role: 'status' },
+            w.pointKey
+              ? fill('signoff.withdrawnPoint', { point: view.points.find((x) => x.key === w.pointKey)?.title ?? w.pointKey })
+              : fill('signoff.withdrawnFact', { fact: view.facts.find((f) => f.key === w.fact)?.label ?? w.fact ?? '' }),
+            h('span', { class: 'muted' }, aside(fill('signoff.withdrawnBy', { who: w.withdrawnBy, time: beijingTime(w.withdrawnAt) }))),
+          )
+        : null;
+    return h(
+      'li',
+      { 'data-permit': p.permitType, 'data-signed': p.signedBy ? 'true' : 'false' },
+      h('div', { class: 'permit-line' }, h('strong', {}, permitLabel(p.permitType)), labelled('', `${outcomeLabel(p.outcome)}${p.scorePercent !== undefined ? aside(`${p.scorePercent}%`) : ''}`)),
+      withdrawn,
+      h('div', { class: 'signoff-line' }, status),
+      !p.signedBy && mine && blockers.length ? h('p', { class: 'sign-blocker' }, labelled(t('signoff.cannotSign'), blockers[0]!)) : null,
     );
   }
 }

@@ -1,13 +1,22 @@
 import type { Producer } from 'mediasoup-client/lib/types';
-import type { ApplicantPresence, CameraAction, CameraState, JoinResult, PositionUpdate } from '../../server/protocol/signaling';
+import type { SessionState } from '../../server/inspection/SessionState';
+import type { ApplicantPresence, CallPresence, CallRole, CameraAction, CameraState, EndReason, JoinResult, PositionUpdate } from '../../server/protocol/signaling';
 import type { WalkView } from '../../server/protocol/walk';
+import type { Member } from '../shared/api';
 import { h, toast } from '../shared/dom';
 import { inboundTotals, type InboundTotals } from '../shared/inboundStats';
 import { permitLabel, t, type MessageKey } from '../shared/i18n';
 import { MediaSession } from '../shared/MediaSession';
 import { RequestError, SignalingClient } from '../shared/SignalingClient';
+import { fill, labelled, listOf } from '../shared/staff';
+import { sessionStateLabel } from './labels';
 import { ChecklistPanel } from './ChecklistPanel';
 import { QualityMeter } from './QualityMeter';
+
+/** States in which the checklist is open: the call can be interrupted (server/inspection/SessionState.ts). */
+const WALK_OPEN: readonly SessionState[] = ['scheduled', 'waiting_for_applicant', 'live', 'applicant_reconnecting'];
+/** Why a call ended, for good: the page stops rejoining. Other reasons (media failure, restart) rejoin. */
+const FINAL_END: readonly EndReason[] = ['finished', 'interrupted', 'logged_out'];
 
 export interface CallProbe {
   presence: ApplicantPresence | 'ended';
@@ -17,10 +26,19 @@ export interface CallProbe {
   inbound(): Promise<InboundTotals | null>;
   /** The latest checklist state the console rendered. */
   walk?: WalkView;
+  /** The session's lifecycle state, as the server last said. */
+  sessionState?: SessionState;
+  /** This page's part in the call: 'observer' for a supervisor watching. */
+  role?: CallRole;
+  /** Who is in the call, from the server's 'presence' events. */
+  callPresence?: CallPresence;
 }
 
-/** The inspector's live call: large video, two-way audio, position, quality, camera requests. */
-export function callView(sessionId: string, routerCaps: unknown): { root: HTMLElement; dispose(): void } {
+/**
+ * The inspector's live call: large video, two-way audio, position, quality, camera requests, the
+ * checklist. A supervisor who is not assigned watches (旁听): receive only, nothing can change.
+ */
+export function callView(sessionId: string, routerCaps: unknown, member: Member, onLoggedOut: (message: string) => void): { root: HTMLElement; dispose(): void } {
   MediaSession.preload(routerCaps);
   const signaling = new SignalingClient({ role: 'inspector', sessionId });
   const socket = signaling.socket;
@@ -36,21 +54,22 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   const audio = h('audio', { autoplay: true });
   const overlay = h('div', { class: 'overlay', 'data-presence': 'waiting' }, t('state.waiting'));
   const header = h('div', { class: 'call-header' });
+  const statusBar = h('div', { class: 'call-status', role: 'status' });
   const posBox = h('dl', { class: 'position', 'data-has-fix': 'false' }, h('dd', {}, t('pos.none')));
   const statsBox = h('dl', { class: 'stats' });
   const muteBtn = h('button', { class: 'mute' }, t('btn.mute'));
   const cameraBtns = h('div', { class: 'camera-buttons' });
   const endBtn = h('button', { class: 'end' }, t('btn.hangup'));
+  const interruptBtn = h('button', { class: 'danger-outline interrupt', hidden: true }, t('console.interrupt'));
+  const controlsCard = h('section', { class: 'card controls' }, muteBtn, cameraBtns, interruptBtn, endBtn);
   const grabFrame = async (): Promise<Blob | null> => {
     if (!video.videoWidth) return null;
     const canvas = h('canvas', { width: video.videoWidth, height: video.videoHeight });
     canvas.getContext('2d')!.drawImage(video, 0, 0);
     return new Promise((resolve) => canvas.toBlob((b) => resolve(b), 'image/jpeg', 0.92));
   };
-  const checklist = new ChecklistPanel(signaling, sessionId, grabFrame, () => {
-    // Closing the checklist ends the inspection: the call ends and the link stops working.
-    signaling.request('call:end', { reason: 'checklist closed' }).catch((e: Error) => toast(e.message, 'error'));
-  });
+  // Closing the checklist is all the page does: the server ends the call and seals the record.
+  const checklist = new ChecklistPanel(signaling, sessionId, grabFrame, { member, readOnly: false });
   const renderWalk = (view: WalkView) => {
     probe.walk = view;
     checklist.render(view);
@@ -62,12 +81,11 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
     h(
       'aside',
       { class: 'side' },
-      header,
+      h('section', { class: 'card call-head' }, header, statusBar),
       checklist.root,
       h('section', { class: 'card' }, h('h3', {}, t('pos.title')), posBox),
       h('section', { class: 'card' }, h('h3', {}, t('stats.title')), statsBox),
-      h('section', { class: 'card controls' }, muteBtn, cameraBtns, endBtn),
-      h('a', { href: '#/cases' }, t('btn.back')),
+      controlsCard,
     ),
   );
 
@@ -78,7 +96,11 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   let micProducer: Producer | undefined;
   let videoConsumerId: string | undefined;
   let ended = false;
+  /** Why the call ended, in the console's words; shown on the video until the page is left. */
+  let endMessage: string | undefined;
+  let caseId: string | undefined;
   const meter = new QualityMeter();
+  const backHref = () => (caseId ? `#/case/${caseId}` : '#/cases');
 
   // Presence comes only from the server; the overlay also waits for a video track to show.
   const setPresence = (p: ApplicantPresence | 'ended') => {
@@ -88,16 +110,53 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   const renderOverlay = () => {
     const p = probe.presence;
     overlay.dataset.presence = p;
-    overlay.hidden = p === 'live' && videoConsumerId !== undefined;
-    overlay.textContent = p === 'ended' ? t('state.ended') : t(`state.${p}` as MessageKey);
+    overlay.hidden = !endMessage && p === 'live' && videoConsumerId !== undefined;
+    if (endMessage) {
+      overlay.replaceChildren(h('p', {}, endMessage), h('a', { class: 'button primary back-to-case', href: backHref() }, t('console.backToCase')));
+    } else {
+      overlay.textContent = p === 'ended' ? t('state.ended') : t(`state.${p}` as MessageKey);
+    }
+  };
+
+  /** The session's state, who is in the call, and whether this page only watches. */
+  const renderStatus = () => {
+    const state = probe.sessionState;
+    const cp = probe.callPresence;
+    const observer = probe.role === 'observer';
+    const parts: Array<HTMLElement | null> = [
+      h(
+        'div',
+        { class: 'row status-row' },
+        state ? h('span', { class: `state-badge state-${state}`, 'data-state': state }, sessionStateLabel(state)) : null,
+        observer ? h('span', { class: 'observer-badge' }, t('console.observerBadge')) : null,
+      ),
+      cp
+        ? h(
+            'p',
+            { class: 'presence-line', 'data-applicant': cp.applicant },
+            fill('console.presence', { a: t(`console.applicant.${cp.applicant}` as MessageKey), n: cp.inspectors, o: cp.observers }),
+          )
+        : null,
+      observer ? h('p', { class: 'muted observer-hint' }, t('console.observerHint')) : null,
+    ];
+    statusBar.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
+    const open = !!state && WALK_OPEN.includes(state) && !ended;
+    interruptBtn.hidden = observer || !open;
+    // Once the call is over there is nothing to say to the phone or ask of it; the overlay leads back.
+    muteBtn.hidden = observer || ended;
+    cameraBtns.hidden = observer || ended;
+    controlsCard.hidden = ended;
+    // The checklist can change only while the session is open (the server refuses otherwise).
+    checklist.setReadOnly(observer || (!!state && !open));
   };
 
   const renderHeader = (j: JoinResult) => {
     const c = j.caseSummary;
+    caseId = c.caseId;
     header.replaceChildren(
       h('h2', {}, c.businessName),
-      h('p', {}, `${c.caseNumber} · ${c.permitTypes.map(permitLabel).join('、')}`),
-      h('p', { class: 'muted' }, `${t('case.address')}: ${c.address.text}`),
+      h('p', {}, `${c.caseNumber} · ${listOf(c.permitTypes.map(permitLabel))}`),
+      h('p', { class: 'muted' }, labelled(t('case.address'), c.address.text)),
     );
   };
 
@@ -161,13 +220,19 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
       onTransportFailed: () => socket.disconnect().connect(),
     });
     session = s;
+    probe.role = s.join.role;
+    probe.sessionState = s.join.sessionState;
+    probe.callPresence = s.join.presence;
     renderHeader(s.join);
+    renderStatus();
     position = s.join.position;
     camera = s.join.camera;
     renderPosition();
     renderCamera();
-    setPresence(s.join.applicant);
+    setPresence(s.join.presence.applicant);
     if (s.join.walk) renderWalk(s.join.walk);
+    // A watching supervisor only receives: no microphone.
+    if (s.join.role !== 'inspector') return;
     mic ??= await navigator.mediaDevices
       .getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } })
       .then((st) => st.getAudioTracks()[0])
@@ -187,26 +252,44 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
   });
   endBtn.addEventListener('click', () => {
     // Leaves the call without closing the inspection; the checklist's close button ends it.
-    location.hash = '#/cases';
+    location.hash = backHref();
+  });
+  interruptBtn.addEventListener('click', () => {
+    if (!confirm(t('console.interruptConfirm'))) return;
+    // With the checklist open, ending the call interrupts the inspection; the server says so with events.
+    signaling.request('call:end', {}).catch((e: Error) => toast(e.message, 'error', 8000));
   });
 
-  socket.on('connect', () => {
+  const tryJoin = () => {
+    if (ended) return;
     join().catch((err: unknown) => toast(err instanceof RequestError ? err.message : t('err.network'), 'error', 8000));
-  });
+  };
+  socket.on('connect', tryJoin);
   socket.on('disconnect', () => {
     session?.close();
     session = undefined;
     videoConsumerId = undefined;
   });
   socket.on('connect_error', (err) => {
-    const data = (err as Error & { data?: { message?: string } }).data;
+    const data = (err as Error & { data?: { code?: string; message?: string } }).data;
     if (data?.message && !socket.active) {
       ended = true;
+      if (data.code === 'unauthorized') return onLoggedOut(data.message);
+      endMessage = data.message;
       setPresence('ended');
+      renderStatus();
       toast(data.message, 'error', 10_000);
     }
   });
-  socket.on('applicant:presence', ({ state }) => setPresence(state));
+  socket.on('presence', (p) => {
+    probe.callPresence = p;
+    setPresence(p.applicant);
+    renderStatus();
+  });
+  socket.on('session:state', ({ state }) => {
+    probe.sessionState = state;
+    renderStatus();
+  });
   socket.on('walk:state', (view) => renderWalk(view));
   socket.on('capture:progress', (p) => checklist.onCaptureProgress(p));
   socket.on('position', (p) => {
@@ -217,12 +300,27 @@ export function callView(sessionId: string, routerCaps: unknown): { root: HTMLEl
     camera = c;
     renderCamera();
   });
-  socket.on('call:ended', ({ message }) => {
-    ended = true;
+  socket.on('call:ended', ({ reason, message }) => {
+    const text = t(`console.ended.${reason}` as MessageKey) ?? message;
+    if (reason === 'logged_out') {
+      ended = true;
+      return onLoggedOut(text);
+    }
     session?.close();
-    setPresence('ended');
-    overlay.textContent = message;
-    toast(message, 'info', 10_000);
+    session = undefined;
+    videoConsumerId = undefined;
+    if (FINAL_END.includes(reason)) {
+      ended = true;
+      endMessage = text;
+      setPresence('ended');
+      renderStatus();
+      toast(text, 'info', 10_000);
+      return;
+    }
+    // The media side failed or the server is restarting: rejoin (at once if the socket stayed up).
+    toast(text, 'info', 6000);
+    renderOverlay();
+    if (socket.connected) setTimeout(tryJoin, 1000);
   });
   socket.on('protocol:error', (e) => console.warn('protocol error', e));
 

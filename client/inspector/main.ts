@@ -1,9 +1,8 @@
-import { h, readBoot } from '../shared/dom';
-import { lang, t } from '../shared/i18n';
-import { api, ApiError } from './api';
+import { ApiError, currentMember, type Member } from '../shared/api';
+import { readBoot, toast } from '../shared/dom';
+import { changePasswordView, loginView, topBar } from '../shared/staff';
 import { callView } from './callView';
 import { casesView } from './casesView';
-import { loginView } from './loginView';
 
 interface Boot {
   rtpCapabilities: unknown;
@@ -12,41 +11,40 @@ interface Boot {
 
 const boot = readBoot<Boot>();
 const app = document.getElementById('app')!;
-document.body.classList.add('inspector');
+document.body.classList.add('inspector', 'staff');
 let dispose: (() => void) | undefined;
 
-function topBar(user: string | undefined): HTMLElement {
-  return h(
-    'header',
-    { class: 'topbar' },
-    h('a', { class: 'brand', href: '#/cases' }, `${t('app.title')} · Kanyan`),
-    h('span', { class: 'spacer' }),
-    h('a', { href: lang === 'en' ? '?lang=zh-CN' : '?lang=en' }, lang === 'en' ? '中文' : 'English'),
-    user ? h('span', { class: 'user' }, user) : null,
-    user ? h('button', { onclick: () => void api('POST', '/api/logout').then(route) }, t('btn.logout')) : null,
-  );
+/** Back to the log-in form, saying why (a login ended by an admin, a disabled account). */
+function showLogin(message?: string): void {
+  dispose?.();
+  dispose = undefined;
+  app.replaceChildren(topBar('console', undefined, () => void route()), loginView('login.title', () => void route(), message));
 }
 
 async function route(): Promise<void> {
   dispose?.();
   dispose = undefined;
-  let user: string | undefined;
+  let member: Member | undefined;
   try {
-    user = (await api<{ inspector: { displayName: string } }>('GET', '/api/me')).inspector.displayName;
+    member = await currentMember();
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    toast(err instanceof ApiError ? err.message : String(err), 'error', 8000);
+    return;
   }
-  if (!user) {
-    app.replaceChildren(topBar(undefined), loginView(() => void route()));
+  if (!member) return showLogin();
+  const bar = topBar('console', member, () => void route());
+  if (member.mustChangePassword) {
+    app.replaceChildren(bar, changePasswordView(member, () => void route()));
     return;
   }
   const m = /^#\/session\/([\w-]+)$/.exec(location.hash);
   if (m) {
-    const view = callView(m[1]!, boot.rtpCapabilities);
+    const view = callView(m[1]!, boot.rtpCapabilities, member, showLogin);
     dispose = view.dispose;
-    app.replaceChildren(topBar(user), view.root);
+    app.replaceChildren(bar, view.root);
   } else {
-    app.replaceChildren(topBar(user), casesView(boot.permitTypes));
+    const caseId = /^#\/case\/([\w-]+)$/.exec(location.hash)?.[1];
+    app.replaceChildren(bar, casesView(boot.permitTypes, member, caseId, showLogin));
   }
 }
 

@@ -57,6 +57,11 @@ export class InspectionLifecycle {
       const { session: parent } = await this.session(parentSessionId);
       if (parent.caseId !== caseRecord.id) throw new Invalid('复验必须针对同一案件', 'parent of another case');
       if (parent.state !== 'sealed') throw new Conflict('原勘验尚未完成检查清单并结束，不能发起复验', `parent is ${parent.state}`);
+      for (const s of await this.store.sessions.listByCase(caseRecord.id)) {
+        if (s.state !== 'abandoned' && (await this.walks.parentOf(s.id)) === parentSessionId) {
+          throw new Conflict('这次勘验已经发起过复验，请在案件中打开那次复验', `re-inspection ${s.id} exists`);
+        }
+      }
     }
     const now = this.clock.now();
     const session: InspectionSession = { id: newId(12), caseId: caseRecord.id, state: 'scheduled', createdAt: now, stateChangedAt: now };
@@ -107,7 +112,7 @@ export class InspectionLifecycle {
       this.requireWalkOpen(session);
       await this.walks.close(sessionId, req, actor);
       await this.move(session, 'walk_closed', 'checklist_closed', actor, undefined, { outcome: req.outcome });
-      await this.finish(session, actor, 'checklist closed');
+      await this.finish(session, actor, '检查清单已结束');
     });
   }
 
@@ -119,7 +124,7 @@ export class InspectionLifecycle {
     return this.serial(sessionId, async () => {
       const { session } = await this.session(sessionId);
       if (session.state === 'checklist_closed') await this.finish(session, actor, reason);
-      else await this.move(session, 'call_ended', 'interrupted', actor, reason ?? 'call ended with the checklist open');
+      else await this.move(session, 'call_ended', 'interrupted', actor, reason ?? '检查清单未结束时结束了通话');
       return session.state;
     });
   }
@@ -153,8 +158,8 @@ export class InspectionLifecycle {
   async recover(): Promise<void> {
     for (const s of await this.store.sessions.listInStates(['waiting_for_applicant', 'live', 'applicant_reconnecting', 'checklist_closed', 'ended'])) {
       await this.serial(s.id, async () => {
-        if (s.state === 'checklist_closed' || s.state === 'ended') await this.finish(s, 'system', 'completed after restart');
-        else await this.move(s, 'server_restarted', 'scheduled', 'system', 'server restarted');
+        if (s.state === 'checklist_closed' || s.state === 'ended') await this.finish(s, 'system', '服务器重启后完成封存');
+        else await this.move(s, 'server_restarted', 'scheduled', 'system', '服务器重启，通话需重新进入');
       }).catch((err: unknown) => this.log.error({ err, sessionId: s.id }, 'could not recover session'));
     }
   }

@@ -50,6 +50,11 @@ export class InspectionWalks {
     await this.store.walks.insert({ sessionId, templateHashes: templates.map((t) => t.hash), createdAt: now });
   }
 
+  /** The session this one re-inspects, if it is a re-inspection (复验). */
+  async parentOf(sessionId: string): Promise<string | undefined> {
+    return (await this.store.walks.get(sessionId))?.parentSessionId;
+  }
+
   async view(sessionId: string, lang: 'zh-CN' | 'en' = 'zh-CN') {
     const live = await this.load(sessionId);
     return walkView(sessionId, live.walk, live.templates, lang, live.parentSessionId);

@@ -140,15 +140,17 @@ export class SqliteStore implements Store {
     transition: async (t: Omit<SessionTransition, 'seq'>, extra: { endReason?: string; outcome?: string } = {}) =>
       this.db.transaction(() => {
         const ends = t.to === 'ended' || t.to === 'interrupted' || t.to === 'abandoned';
+        // A resumed session is no longer ended: its end time and reason stay only in the transition log.
+        const reopens = t.to === 'scheduled' && t.from === 'interrupted';
         const changed = this.db
           .prepare(
             `UPDATE inspection_sessions SET state = ?, state_changed_at = ?,
-               ended_at = CASE WHEN ? THEN ? ELSE ended_at END,
-               end_reason = CASE WHEN ? THEN ? ELSE end_reason END,
+               ended_at = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE ended_at END,
+               end_reason = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE end_reason END,
                outcome = COALESCE(?, outcome)
              WHERE id = ? AND state = ?`,
           )
-          .run(t.to, t.at, ends ? 1 : 0, t.at, ends ? 1 : 0, extra.endReason ?? t.reason ?? null, extra.outcome ?? null, t.sessionId, t.from).changes;
+          .run(t.to, t.at, ends ? 1 : 0, t.at, reopens ? 1 : 0, ends ? 1 : 0, extra.endReason ?? t.reason ?? null, reopens ? 1 : 0, extra.outcome ?? null, t.sessionId, t.from).changes;
         if (!changed) return false;
         this.db
           .prepare(

@@ -52,7 +52,7 @@ describe('the inspection lifecycle owner', () => {
     expect(steps.every((s) => s.at > 0)).toBe(true);
     expect(d.changes.map((c) => c.to)).toEqual(['live', 'applicant_reconnecting', 'live', 'checklist_closed', 'ended', 'sealed']);
     const { session } = await d.lifecycle.session(sid);
-    expect(session).toMatchObject({ state: 'sealed', outcome: 'pass', endReason: 'checklist closed' });
+    expect(session).toMatchObject({ state: 'sealed', outcome: 'pass', endReason: '检查清单已结束' });
 
     // The sealed log in the evidence chain carries the checklist events and the lifecycle steps.
     const [record] = await d.chain.list(caseRecord.id);
@@ -69,6 +69,8 @@ describe('the inspection lifecycle owner', () => {
     // Interrupted: the checklist waits; nothing changes it until resumed.
     expect(await refusal(d.lifecycle.changeWalk(sid, { type: 'result_set', key: 'tiny.sign', result: 'pass' }, 'insp'))).toBe('Conflict:');
     await d.lifecycle.resume(sid, 'insp');
+    // Resumed, it is not ended any more: the end stays only in the transition log.
+    expect((await d.lifecycle.session(sid)).session).toMatchObject({ state: 'scheduled', endedAt: undefined, endReason: undefined });
     await d.lifecycle.presence(sid, { applicant: 'waiting', inspectors: 1 });
     await d.lifecycle.presence(sid, { applicant: 'live', inspectors: 1 });
     await answerAll(d, sid);

@@ -75,6 +75,8 @@ describe('inspection walks on SQLite', () => {
     const view = await d.walks.view(re.id);
     expect(view.points.map((p) => p.key)).toEqual(['tiny.sign']);
     expect(view.parentSessionId).toBe(sid);
+    // One re-inspection per inspection: a second one is refused while the first is not abandoned.
+    await expect(d.lifecycle.schedule(caseRecord, 'i', sid)).rejects.toMatchObject({ userMessage: expect.stringContaining('已经发起过复验') });
     await d.store.close();
   });
 });

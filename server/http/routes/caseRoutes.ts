@@ -40,6 +40,7 @@ export function caseRoutes({ deps, joinUrl, requireStaff, allow }: HttpContext, 
       caseRecord,
       status: caseStatus(sessions),
       assignees: await deps.accounts.members(assignees),
+      canAssign: isAllowed(actor, 'case.assign', resource),
       // A reviewer sees the finished sessions of a case, not the ones still running.
       sessions: await Promise.all(
         sessions
@@ -49,7 +50,14 @@ export function caseRoutes({ deps, joinUrl, requireStaff, allow }: HttpContext, 
             const links = isAllowed(actor, 'session.links', sessionResource)
               ? (await deps.links.list(s.id)).map(({ token, ...l }) => ({ ...l, url: joinUrl(req, token) }))
               : [];
-            return { ...s, links, canWork: isAllowed(actor, 'session.join', sessionResource), canObserve: isAllowed(actor, 'session.observe', sessionResource) };
+            return {
+              ...s,
+              parentSessionId: await deps.walks.parentOf(s.id),
+              links,
+              canWork: isAllowed(actor, 'session.join', sessionResource),
+              canObserve: isAllowed(actor, 'session.observe', sessionResource),
+              canManage: isAllowed(actor, 'session.manage', sessionResource),
+            };
           }),
       ),
     });

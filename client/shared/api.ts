@@ -1,3 +1,8 @@
+import type { StaffMember } from '../../server/accounts/Account';
+
+/** The logged-in staff account as the server describes it (GET /api/me). */
+export type Member = StaffMember;
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(message);
@@ -20,4 +25,14 @@ export async function api<T>(method: 'GET' | 'POST', url: string, body?: unknown
   const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
   if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? `HTTP ${res.status}`);
   return data as T;
+}
+
+/** The logged-in account, or undefined when nobody is logged in (401). */
+export async function currentMember(): Promise<Member | undefined> {
+  try {
+    return (await api<{ member: Member }>('GET', '/api/me')).member;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return undefined;
+    throw err;
+  }
 }
