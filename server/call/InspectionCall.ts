@@ -95,12 +95,13 @@ export class InspectionCall {
     if (this._closed) throw new Gone('通话已结束，请重新连接', 'call closed');
     this.joining.add(peerId);
     try {
+      // Before the transports are made: the new phone must not be offered the old phone's own media.
+      if (role === 'applicant') this.replaceApplicant(peerId);
       const { peer, consumers } = await this.room.addPeer(peerId, role, rtpCapabilities);
       if (!this.joining.has(peerId) || this._closed) {
         this.room.removePeer(peerId);
         throw new Gone('连接已断开', 'page left during its join');
       }
-      if (role === 'applicant') this.replaceApplicant(peerId);
       this.participants.set(peerId, { peerId, role, joinLinkId, accountId });
       if (role === 'applicant') {
         this.clearGrace();
