@@ -1,17 +1,8 @@
 import type { CaptureAsk, CaptureProgress } from '../protocol/signaling';
-import type { SessionState } from './SessionState';
-import type { TransitionTrigger } from './SessionTransition';
+import type { SessionTransition } from './SessionTransition';
 
-export interface StateChange {
-  sessionId: string;
-  caseId: string;
-  from: SessionState;
-  to: SessionState;
-  trigger: TransitionTrigger;
-  actor: string;
-  reason?: string;
-  at: number;
-}
+/** A stored lifecycle step, announced with the case it belongs to. */
+export type StateChange = Omit<SessionTransition, 'seq'> & { caseId: string };
 
 /**
  * What happens to an inspection, as typed domain events. The transports subscribe (socket.io

@@ -1,3 +1,4 @@
+import type { PermitOutcome, WithdrawnSignOff } from '../checklist/ChecklistWalk';
 import { z } from 'zod';
 
 // Checklist messages between the console, the phone and the server.
@@ -42,25 +43,10 @@ export interface WalkPointView {
 }
 
 /** A department's sign-off that a later change took back: who had signed, who changed what, and when. */
-export interface WithdrawnSignOffView {
-  by: string;
-  signedAt: number;
-  withdrawnAt: number;
-  withdrawnBy: string;
-  /** The point whose result changed. */
-  pointKey?: string;
-  /** The fact whose answer changed which points apply. */
-  fact?: string;
-}
+export type WithdrawnSignOffView = WithdrawnSignOff;
 
-export interface PermitOutcomeView {
-  permitType: string;
-  outcome: OutcomeKind;
-  scorePercent?: number;
-  rectification: string[];
-  signedBy?: string;
-  signedAt?: number;
-  withdrawn?: WithdrawnSignOffView;
+/** A permit's computed outcome and its department's sign-off, as the console shows it. */
+export interface PermitOutcomeView extends PermitOutcome {
   /** Why this permit's department cannot sign yet; empty when it can. */
   signBlockers?: string[];
 }
