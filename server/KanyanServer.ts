@@ -157,7 +157,7 @@ export class KanyanServer {
       const inspectionEvents = new TypedEvents<InspectionEvents>(log);
       teardown.push(() => inspectionEvents.removeAll());
       const walks = new InspectionWalks(store, TemplateLibrary.load(), clock, inspectionEvents);
-      const cases = new CaseService(store, clock);
+      const cases = new CaseService(store, clock, log);
       const lifecycle = new InspectionLifecycle(store, cases, walks, new WalkLogSealer(store, evidenceFiles, chain, clock), clock, inspectionEvents, log);
       await lifecycle.recover();
       const joinLinks = new JoinLinks(store, loadOrCreateSecret(config.dataDir, 'join-link.key'), clock, config.joinLinkTtlMs);
@@ -206,7 +206,7 @@ export class KanyanServer {
       const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
       const signaling = new SignalingServer(
         server,
-        { links, accounts, lifecycle, resources, authorize, calls, walks, captures: captureRequests, limiter: new RateLimiter(redis, 'join', 120, 60) },
+        { links, accounts, cases, lifecycle, resources, authorize, calls, walks, captures: captureRequests, limiter: new RateLimiter(redis, 'join', 120, 60) },
         log,
       );
       // Runs before the calls close in the reversed teardown, so pages get their 'call:ended' first.

@@ -56,6 +56,7 @@ export function endKindOfReason(reason: EndReason): EndKind {
     case 'server_shutdown':
       return reason;
     case 'logged_out':
+    case 'access_changed':
       return 'disconnected';
   }
 }

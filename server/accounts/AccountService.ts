@@ -16,6 +16,8 @@ export interface AccountEvents {
   'logins.ended': [accountId: string, reason: 'disabled' | 'password_reset'];
   /** One login ended (log-out): the pages opened with it must stop acting for it. */
   'login.ended': [loginId: string];
+  /** Roles or departments changed: open call pages must re-enter under the new rules. */
+  'access.changed': [accountId: string];
 }
 
 export interface NewAccount {
@@ -82,6 +84,13 @@ export class AccountService {
     return staffView(account);
   }
 
+  /** The account as it is now (roles and departments may have changed since its page connected). */
+  async current(id: string): Promise<StaffMember> {
+    const a = await this.accounts.get(id);
+    if (!a || a.disabledAt !== undefined) throw new Unauthorized('账号已停用，请联系管理员', 'account gone or disabled');
+    return staffView(a);
+  }
+
   async logout(token: string): Promise<void> {
     await this.logins.delete(sha256Hex(token));
     this.events.emit('login.ended', loginIdOf(token));
@@ -123,6 +132,7 @@ export class AccountService {
     if (id === byId && a.roles.includes('admin') && !roles.includes('admin')) throw new Conflict('不能取消自己的管理员角色', 'own admin role');
     if (a.roles.includes('admin') && !roles.includes('admin')) await this.keepAnAdmin(id);
     await this.accounts.update(id, { displayName: patch.displayName ?? a.displayName, roles: [...new Set(roles)], departments: [...new Set(departments)] });
+    if (patch.roles || patch.departments) this.events.emit('access.changed', id);
     return staffView(await this.get(id));
   }
 

@@ -95,46 +95,56 @@ export class InspectionCall {
     if (this._closed) throw new Gone('通话已结束，请重新连接', 'call closed');
     this.joining.add(peerId);
     try {
-      // Before the transports are made: the new phone must not be offered the old phone's own media.
-      if (role === 'applicant') this.replaceApplicant(peerId);
-      const { peer, consumers } = await this.room.addPeer(peerId, role, rtpCapabilities);
-      if (!this.joining.has(peerId) || this._closed) {
-        this.room.removePeer(peerId);
-        throw new Gone('连接已断开', 'page left during its join');
-      }
-      this.participants.set(peerId, { peerId, role, joinLinkId, accountId });
-      if (role === 'applicant') {
-        this.clearGrace();
-        this.applicant = 'live';
-      }
+      return await this.admit({ peerId, role, rtpCapabilities, joinLinkId, accountId });
+    } catch (err) {
+      // A failed or cancelled join leaves nothing: no transports, no phone shown as live, no idle router.
+      this.joining.delete(peerId);
+      this.participants.delete(peerId);
+      this.room.removePeer(peerId);
+      if (role === 'applicant') this.applicantLeft();
       this.announcePresence();
-      if (!this.position) this.position = await this.loadLatestPosition();
-      const transports = peer.transportOptions();
-      return {
-        sessionId: this.sessionId,
-        role,
-        caseSummary: {
-          caseId: this.caseRecord.id,
-          caseNumber: this.caseRecord.caseNumber,
-          businessName: this.caseRecord.businessName,
-          permitTypes: this.caseRecord.permitTypes,
-          address: this.caseRecord.address,
-        },
-        sendTransport: transports.send,
-        recvTransport: transports.recv,
-        consumers,
-        presence: this.presence,
-        applicant: this.applicant,
-        position: this.position,
-        camera: this.camera,
-        serverTime: this.deps.clock.now(),
-        walk: null,
-        prompt: null,
-        sessionState: 'scheduled',
-      };
+      this.releaseIfIdle();
+      throw err;
     } finally {
       this.joining.delete(peerId);
     }
+  }
+
+  private async admit({ peerId, role, rtpCapabilities, joinLinkId, accountId }: JoinRequestOf): Promise<JoinResult> {
+    // Before the transports are made: the new phone must not be offered the old phone's own media.
+    if (role === 'applicant') this.replaceApplicant(peerId);
+    const { peer, consumers } = await this.room.addPeer(peerId, role, rtpCapabilities);
+    if (!this.joining.has(peerId) || this._closed) throw new Gone('连接已断开', 'page left during its join');
+    this.participants.set(peerId, { peerId, role, joinLinkId, accountId });
+    if (role === 'applicant') {
+      this.clearGrace();
+      this.applicant = 'live';
+    }
+    this.announcePresence();
+    if (!this.position) this.position = await this.loadLatestPosition();
+    const transports = peer.transportOptions();
+    return {
+      sessionId: this.sessionId,
+      role,
+      caseSummary: {
+        caseId: this.caseRecord.id,
+        caseNumber: this.caseRecord.caseNumber,
+        businessName: this.caseRecord.businessName,
+        permitTypes: this.caseRecord.permitTypes,
+        address: this.caseRecord.address,
+      },
+      sendTransport: transports.send,
+      recvTransport: transports.recv,
+      consumers,
+      presence: this.presence,
+      applicant: this.applicant,
+      position: this.position,
+      camera: this.camera,
+      serverTime: this.deps.clock.now(),
+      walk: null,
+      prompt: null,
+      sessionState: 'scheduled',
+    };
   }
 
   /** A page's connection went away (network loss, tab closed, logged out). */
@@ -144,18 +154,22 @@ export class InspectionCall {
     if (!p) return;
     this.participants.delete(peerId);
     this.room.removePeer(peerId);
-    if (p.role === 'applicant' && !this.hasApplicant()) {
-      this.applicant = 'reconnecting';
-      this.clearGrace();
-      this.graceTimer = setTimeout(() => {
-        this.graceTimer = undefined;
-        if (!this.hasApplicant()) this.applicant = 'absent';
-        this.announcePresence();
-        this.releaseIfIdle();
-      }, this.deps.reconnectGraceMs);
-    }
+    if (p.role === 'applicant') this.applicantLeft();
     this.announcePresence();
     this.releaseIfIdle();
+  }
+
+  /** The phone that was live is gone: shown as reconnecting for the grace period, then absent. */
+  private applicantLeft(): void {
+    if (this.hasApplicant() || this.applicant !== 'live') return;
+    this.applicant = 'reconnecting';
+    this.clearGrace();
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = undefined;
+      if (!this.hasApplicant()) this.applicant = 'absent';
+      this.announcePresence();
+      this.releaseIfIdle();
+    }, this.deps.reconnectGraceMs);
   }
 
   async connectTransport(peerId: string, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {

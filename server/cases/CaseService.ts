@@ -1,16 +1,28 @@
 import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import { TypedEvents } from '../platform/TypedEvents';
 import { NotFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import type { NewCaseInput } from '../protocol/cases';
 import type { Store } from '../store/Store';
 import type { CaseRecord } from './CaseRecord';
 
+export interface CaseEvents {
+  /** An inspector was taken off a case: their open pages of its sessions must go. */
+  'assignee.removed': [caseId: string, accountId: string];
+}
+
 /** Case records and who is assigned to work them. Sessions of a case belong to the inspection. */
 export class CaseService {
+  readonly events: TypedEvents<CaseEvents>;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+    log: Logger,
+  ) {
+    this.events = new TypedEvents<CaseEvents>(log);
+  }
 
   /** Numbers restart every day in Asia/Shanghai, like the offices' own registers. */
   async create(input: NewCaseInput, createdBy: string): Promise<CaseRecord> {
@@ -49,5 +61,6 @@ export class CaseService {
 
   async unassign(caseId: string, accountId: string): Promise<void> {
     await this.store.assignments.unassign(caseId, accountId);
+    this.events.emit('assignee.removed', caseId, accountId);
   }
 }

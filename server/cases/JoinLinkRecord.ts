@@ -13,8 +13,9 @@ export interface JoinLinkRecord {
 
 export type JoinLinkState = 'active' | 'used' | 'revoked' | 'expired';
 
+/** A used link stays "used" after its expiry: its phone may still come back, so it must stay revocable. */
 export function linkState(l: JoinLinkRecord, now: number): JoinLinkState {
   if (l.revokedAt !== undefined) return 'revoked';
-  if (now > l.expiresAt) return 'expired';
-  return l.firstUsedAt !== undefined ? 'used' : 'active';
+  if (l.firstUsedAt !== undefined) return 'used';
+  return now > l.expiresAt ? 'expired' : 'active';
 }

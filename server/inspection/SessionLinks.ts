@@ -35,9 +35,11 @@ export class SessionLinks {
 
   async issue(sessionId: string, actor: string): Promise<{ link: JoinLinkRecord; token: string }> {
     const { session } = await this.lifecycle.session(sessionId);
-    if (!acceptsCall(session.state)) throw new Conflict('本次勘验已结束或已中断，不能再发链接', `session is ${session.state}`);
+    if (session.state === 'interrupted') throw new Conflict('本次勘验已中断，请先“恢复勘验”，再发链接', 'session is interrupted');
+    if (!acceptsCall(session.state)) throw new Conflict('本次勘验已结束，不能再发链接', `session is ${session.state}`);
+    // Every earlier link goes, expired ones too: a phone that joined with one could still come back.
     for (const old of await this.links.listBySession(sessionId)) {
-      if (old.revokedAt === undefined && old.expiresAt >= this.clock.now()) await this.revokeOne(old, actor, 'replaced');
+      if (old.revokedAt === undefined) await this.revokeOne(old, actor, 'replaced');
     }
     return this.links.issue(session.caseId, session.id);
   }

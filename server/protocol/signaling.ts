@@ -88,7 +88,7 @@ export interface CallPresence {
  * inspector (it may resume); replaced: the link was opened on another phone; revoked / link_replaced:
  * the link was revoked or superseded by a newer one.
  */
-export type EndReason = 'finished' | 'interrupted' | 'replaced' | 'media_failure' | 'server_shutdown' | 'revoked' | 'link_replaced' | 'logged_out';
+export type EndReason = 'finished' | 'interrupted' | 'replaced' | 'media_failure' | 'server_shutdown' | 'revoked' | 'link_replaced' | 'logged_out' | 'access_changed';
 
 export interface TransportOptions {
   id: string;

@@ -3,11 +3,12 @@ import type https from 'node:https';
 import type { types } from 'mediasoup';
 import { Server, type Socket } from 'socket.io';
 import type { AccountService } from '../accounts/AccountService';
+import type { CaseService } from '../cases/CaseService';
 import type { CallRegistry } from '../call/CallRegistry';
 import type { InspectionCall } from '../call/InspectionCall';
 import type { CaptureRequests } from '../inspection/CaptureRequests';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
-import { AppError, Invalid, NotFound, toWireError } from '../platform/errors';
+import { AppError, Gone, Invalid, NotFound, toWireError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { parseInput as parse } from '../protocol/parseInput';
 import { JoinRequest, type ClientToServerEvents, type EndReason, type ServerToClientEvents } from '../protocol/signaling';
@@ -32,6 +33,7 @@ export interface SignalingDeps extends AuthDeps {
   walks: InspectionWalks;
   captures: CaptureRequests;
   accounts: AccountService;
+  cases: CaseService;
 }
 
 /**
@@ -111,6 +113,16 @@ export class SignalingServer {
 
     on(accounts.events.on('logins.ended', (accountId) => this.hangUp(roomOf.account(accountId), 'logged_out')));
     on(accounts.events.on('login.ended', (loginId) => this.hangUp(roomOf.login(loginId), 'logged_out')));
+    on(accounts.events.on('access.changed', (accountId) => this.hangUp(roomOf.account(accountId), 'access_changed')));
+    on(
+      this.deps.cases.events.on('assignee.removed', async (caseId, accountId) => {
+        for (const s of await io.in(roomOf.account(accountId)).fetchSockets()) {
+          if (s.data.identity.caseRecord.id !== caseId) continue;
+          s.emit('call:ended', { reason: 'access_changed', message: END_MESSAGES.access_changed });
+          setImmediate(() => s.disconnect(true));
+        }
+      }),
+    );
   }
 
   /** Tells the pages in a room why they are out, then disconnects them once the message has flushed. */
@@ -152,9 +164,17 @@ export class SignalingServer {
         });
     };
 
-    /** Every message is authorized against the session as it is now (state, assignment, department). */
+    /**
+     * Every message is authorized as things are now: the session (state, assignment), the account
+     * (roles, departments, disabled) and the phone's link (revoked since it connected).
+     */
     const authorizeEvent = async (access: Parameters<typeof actionFor>[0], permitType?: string) => {
       const { resource } = await this.deps.resources.ofSession(identity.sessionId, permitType);
+      if (identity.kind === 'staff') {
+        identity.member = await this.deps.accounts.current(identity.member.id);
+      } else if ((await this.deps.links.find(identity.linkId)).revokedAt !== undefined) {
+        throw new Gone('此链接已被撤销，请向审批人员索取新的链接。', 'link revoked after connecting', 'link_revoked');
+      }
       this.deps.authorize(actorOf(identity), actionFor(access, identity), resource);
     };
 
@@ -168,14 +188,27 @@ export class SignalingServer {
         const joined = await this.deps.calls.getOrCreate(identity.sessionId, identity.caseRecord);
         // Set before the await: a disconnect during the join must reach this call to cancel it.
         call = joined;
-        if (!socket.connected) throw new Invalid('连接已断开', 'socket gone before join');
-        const result = await joined.join({
-          peerId: socket.id,
-          role: identity.kind === 'applicant' ? 'applicant' : identity.callRole,
-          rtpCapabilities: req.rtpCapabilities as unknown as types.RtpCapabilities,
-          joinLinkId: identity.kind === 'applicant' ? identity.linkId : undefined,
-          accountId: identity.kind === 'staff' ? identity.member.id : undefined,
-        });
+        let result;
+        try {
+          if (!socket.connected) throw new Invalid('连接已断开', 'socket gone before join');
+          result = await joined.join({
+            peerId: socket.id,
+            role: identity.kind === 'applicant' ? 'applicant' : identity.callRole,
+            rtpCapabilities: req.rtpCapabilities as unknown as types.RtpCapabilities,
+            joinLinkId: identity.kind === 'applicant' ? identity.linkId : undefined,
+            accountId: identity.kind === 'staff' ? identity.member.id : undefined,
+          });
+          // The session or the link may have ended while the media was being set up.
+          const now = (await this.deps.lifecycle.session(identity.sessionId)).session;
+          this.deps.lifecycle.requireCallOpen(now);
+          if (identity.kind === 'applicant' && (await this.deps.links.find(identity.linkId)).revokedAt !== undefined) {
+            throw new Gone('此链接已被撤销，请向审批人员索取新的链接。', 'link revoked during join', 'link_revoked');
+          }
+        } catch (err) {
+          joined.leave(socket.id);
+          call = undefined;
+          throw err;
+        }
         if (identity.kind === 'applicant') await this.deps.links.markUsed(identity.linkId);
         log.info('joined call');
         result.sessionState = (await this.deps.lifecycle.session(identity.sessionId)).session.state;

@@ -9,5 +9,6 @@ export const END_MESSAGES: Record<EndReason, string> = {
   server_shutdown: '服务器正在维护，请稍后重新打开链接。',
   revoked: '此链接已被撤销，通话已结束。',
   link_replaced: '审批人员已发送新的链接，此链接已失效，请使用新链接进入。',
+  access_changed: '您的权限或承办的案件已变更，请返回案件列表重新进入。',
   logged_out: '您已退出登录，或登录已失效（账号被停用、密码已重置），请重新登录。',
 };

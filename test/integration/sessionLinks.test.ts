@@ -87,7 +87,13 @@ describe('join links of a session', () => {
       expect(err).toMatchObject({ reason: 'link_expired' });
       expect(err.userMessage).toContain('过期');
       expect(await reasonOf(links.admit(used.token))).toBe('admitted');
-      expect((await links.list(used.session.id))[0]!.state).toBe('expired');
+      expect((await links.list(used.session.id))[0]!.state).toBe('used');
+      expect((await links.list(fresh.session.id))[0]!.state).toBe('expired');
+      // A new link revokes the used one too, though it has expired: its phone cannot come back.
+      await links.issue(used.session.id, 'insp');
+      expect(await reasonOf(links.admit(used.token))).toBe('Gone:link_replaced');
+      used.token = (await links.list(used.session.id)).at(-1)!.token;
+      await links.markUsed((await links.list(used.session.id)).at(-1)!.id);
       // Once the inspection is over, the used link is done too.
       await d.lifecycle.presence(used.session.id, { applicant: 'live', inspectors: 1 });
       await d.lifecycle.endCall(used.session.id, 'insp');
@@ -102,6 +108,6 @@ describe('join links of a session', () => {
   it('issues no link for a session that cannot hold a call', async () => {
     const s = await newSession();
     await d.lifecycle.abandon(s.session.id, 'insp', '企业撤回申请');
-    await expect(links.issue(s.session.id, 'insp')).rejects.toMatchObject({ userMessage: '本次勘验已结束或已中断，不能再发链接' });
+    await expect(links.issue(s.session.id, 'insp')).rejects.toMatchObject({ userMessage: '本次勘验已结束，不能再发链接' });
   });
 });

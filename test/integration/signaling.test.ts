@@ -286,4 +286,56 @@ describe('signaling', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect({ leaving: leaving.connected, staying: staying.connected }).toEqual({ leaving: false, staying: true });
   });
+
+  it('never leaves a phone shown live when the phone replacing it drops during its join', async () => {
+    const inspector = open({ role: 'inspector', sessionId: c.sessionId }, true);
+    await connected(inspector);
+    await ask(inspector, 'call:join', { rtpCapabilities: caps() });
+    const call = srv.server.calls.get(c.sessionId)!;
+    let replacements = 0;
+    for (const delayMs of [0, 1, 2, 3, 5, 8, 12]) {
+      const first = open({ role: 'applicant', token: c.token });
+      await connected(first);
+      expect((await ask(first, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
+      let replaced = false;
+      first.once('call:ended', () => (replaced = true));
+      const second = open({ role: 'applicant', token: c.token });
+      await connected(second);
+      second.emit('call:join', { rtpCapabilities: caps() }, () => undefined);
+      await new Promise((r) => setTimeout(r, delayMs));
+      second.disconnect();
+      await new Promise((r) => setTimeout(r, 200));
+      if (replaced) replacements++;
+      // Live exactly when the first phone is still the one in the call; never a ghost.
+      expect({ delayMs, live: call.presence.applicant === 'live', transports: await call.transportCount() }).toEqual({ delayMs, live: !replaced, transports: replaced ? 2 : 4 });
+      first.disconnect();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(replacements).toBeGreaterThan(0);
+  });
+
+  it('takes a console out of the call when its access changes: department removed, or taken off the case', async () => {
+    const member = await createStaff(srv.url, cookie, { username: `acc${Date.now() % 100000}`, roles: ['inspector'], departments: ['food_business'] });
+    expect((await postJson(`${srv.url}/api/cases/${c.caseId}/assignees`, cookie, { accountId: member.id, assigned: true })).status).toBe(200);
+    const enter = async () => {
+      const s = connect(srv.url, { role: 'inspector', sessionId: c.sessionId }, member.cookie);
+      sockets.push(s);
+      await connected(s);
+      expect((await ask(s, 'call:join', { rtpCapabilities: caps() })).ok).toBe(true);
+      return s;
+    };
+    let page = await enter();
+    let out = next(page, 'call:ended');
+    expect((await postJson(`${srv.url}/api/accounts/${member.id}`, cookie, { departments: [] })).status).toBe(200);
+    expect((await out).reason).toBe('access_changed');
+
+    page = await enter();
+    out = next(page, 'call:ended');
+    expect((await postJson(`${srv.url}/api/cases/${c.caseId}/assignees`, cookie, { accountId: member.id, assigned: false })).status).toBe(200);
+    expect((await out).reason).toBe('access_changed');
+    // And it cannot come back in.
+    const again = connect(srv.url, { role: 'inspector', sessionId: c.sessionId }, member.cookie);
+    sockets.push(again);
+    expect((await connectError(again)).data?.code).toBe('forbidden');
+  });
 });
