@@ -18,6 +18,10 @@ export class WalkLogSealer {
     private readonly clock: Clock,
   ) {}
 
+  async sealedLog(caseId: string, sessionId: string): Promise<string | undefined> {
+    return (await this.chain.list(caseId)).find((r) => r.record.kind === 'walk_log' && r.record.sessionId === sessionId)?.hash;
+  }
+
   async seal(sessionId: string, events: WalkEvent[], transitions: SessionTransition[], closedBy: string): Promise<string> {
     const session = await this.store.sessions.get(sessionId);
     const caseRecord = session && (await this.store.cases.get(session.caseId));

@@ -18,6 +18,8 @@ import { canTransition, presenceStep, stateLabel, type PresenceSnapshot } from '
 /** Seals a finished session's logs into the case's evidence chain; returns the record's hash. */
 export interface SessionSealer {
   seal(sessionId: string, events: Awaited<ReturnType<InspectionWalks['eventLog']>>, transitions: SessionTransition[], closedBy: string): Promise<string>;
+  /** The hash of the session's sealed log, if it was sealed already (a restart must not seal twice). */
+  sealedLog(caseId: string, sessionId: string): Promise<string | undefined>;
 }
 
 const TRIGGER_VERBS: Record<TransitionTrigger, string> = {
@@ -141,7 +143,7 @@ export class InspectionLifecycle {
       if (reason.trim().length < 5) throw new Invalid('放弃勘验需要填写不少于5个字的理由', 'abandon needs a reason');
       const { session } = await this.session(sessionId);
       await this.move(session, 'abandoned', 'abandoned', actor, reason.trim());
-      await this.sealer.seal(sessionId, await this.walks.eventLog(sessionId), await this.transitions(sessionId), actor);
+      await this.sealOnce(session, actor);
     });
   }
 
@@ -156,9 +158,15 @@ export class InspectionLifecycle {
    * carried through.
    */
   async recover(): Promise<void> {
-    for (const s of await this.store.sessions.listInStates(['waiting_for_applicant', 'live', 'applicant_reconnecting', 'checklist_closed', 'ended'])) {
+    const open = ['waiting_for_applicant', 'live', 'applicant_reconnecting', 'checklist_closed', 'ended', 'abandoned'] as const;
+    for (const s of await this.store.sessions.listInStates(open)) {
       await this.serial(s.id, async () => {
+        // Killed between closing the checklist and recording it: the decision was taken, finish it.
+        if (acceptsWalkChanges(s.state) && (await this.walks.walk(s.id)).closed) {
+          await this.move(s, 'walk_closed', 'checklist_closed', 'system', '服务器重启后补记清单结束', { outcome: (await this.walks.walk(s.id)).closed!.outcome });
+        }
         if (s.state === 'checklist_closed' || s.state === 'ended') await this.finish(s, 'system', '服务器重启后完成封存');
+        else if (s.state === 'abandoned') await this.sealOnce(s, 'system');
         else await this.move(s, 'server_restarted', 'scheduled', 'system', '服务器重启，通话需重新进入');
       }).catch((err: unknown) => this.log.error({ err, sessionId: s.id }, 'could not recover session'));
     }
@@ -166,9 +174,16 @@ export class InspectionLifecycle {
 
   private async finish(session: InspectionSession, actor: string, reason?: string): Promise<void> {
     if (session.state === 'checklist_closed') await this.move(session, 'call_ended', 'ended', actor, reason);
-    const recordHash = await this.sealer.seal(session.id, await this.walks.eventLog(session.id), await this.transitions(session.id), actor);
+    const recordHash = await this.sealOnce(session, actor);
     await this.move(session, 'sealed', 'sealed', 'system');
     this.events.emit('session.sealed', { sessionId: session.id, caseId: session.caseId, recordHash });
+  }
+
+  /** Seals the session's logs unless a crash left them sealed already (one walk_log record per session). */
+  private async sealOnce(session: InspectionSession, actor: string): Promise<string> {
+    const sealed = await this.sealer.sealedLog(session.caseId, session.id);
+    if (sealed) return sealed;
+    return this.sealer.seal(session.id, await this.walks.eventLog(session.id), await this.transitions(session.id), actor);
   }
 
   /** The phone's latest reported position in this session, if any. */

@@ -20,6 +20,7 @@ export type NewCaseInput = z.infer<typeof NewCaseInput>;
 export const NewCaseRequest = NewCaseInput.extend({ assignees: z.array(z.string().min(1).max(64)).max(10).default([]) });
 
 export const AssignInput = z.object({ accountId: z.string().min(1).max(64), assigned: z.boolean() });
+export const InterruptInput = z.object({ reason: z.string().trim().max(1000).optional() });
 export const AbandonInput = z.object({ reason: z.string().trim().min(5, '请填写不少于5个字的理由').max(1000) });
 
 export const LoginInput = z.object({

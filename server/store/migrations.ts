@@ -160,8 +160,9 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE inspection_sessions ADD COLUMN state TEXT NOT NULL DEFAULT 'scheduled';
       ALTER TABLE inspection_sessions ADD COLUMN state_changed_at INTEGER;
       ALTER TABLE inspection_sessions ADD COLUMN outcome TEXT;
+      -- The old release sealed a checklist's log when it closed, whether or not the call was ended after.
       UPDATE inspection_sessions SET state_changed_at = COALESCE(ended_at, created_at), state = CASE
-        WHEN status = 'ended' AND EXISTS (SELECT 1 FROM walk_events w WHERE w.session_id = inspection_sessions.id AND w.body LIKE '{"type":"closed"%') THEN 'sealed'
+        WHEN EXISTS (SELECT 1 FROM walk_events w WHERE w.session_id = inspection_sessions.id AND w.body LIKE '{"type":"closed"%') THEN 'sealed'
         WHEN status = 'ended' THEN 'interrupted'
         ELSE 'scheduled' END;
       UPDATE inspection_sessions SET outcome = (SELECT json_extract(w.body, '$.outcome') FROM walk_events w

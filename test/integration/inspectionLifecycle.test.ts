@@ -124,12 +124,20 @@ describe('the inspection lifecycle owner', () => {
   it('after a restart puts calls back to scheduled and finishes a decision that was taken but not sealed', async () => {
     const a = (await d.lifecycle.schedule(await d.newCase(), 'insp')).id;
     const b = (await d.lifecycle.schedule(await d.newCase(), 'insp')).id;
-    await d.lifecycle.presence(a, { applicant: 'live', inspectors: 1 });
-    await d.lifecycle.presence(b, { applicant: 'live', inspectors: 1 });
+    const e = (await d.lifecycle.schedule(await d.newCase(), 'insp')).id;
+    const caseOfF = await d.newCase();
+    const f = (await d.lifecycle.schedule(caseOfF, 'insp')).id;
+    for (const x of [a, b, e, f]) await d.lifecycle.presence(x, { applicant: 'live', inspectors: 1 });
     await answerAll(d, b);
     await d.walks.close(b, { outcome: 'pass', computed: 'pass' }, 'insp');
     // Killed between closing the checklist and ending the call: the store says checklist_closed.
     await d.store.sessions.transition({ sessionId: b, from: 'live', to: 'checklist_closed', trigger: 'walk_closed', actor: 'insp', at: d.clock.now() });
+    // Killed right after the checklist closed, before its transition was written.
+    await answerAll(d, e);
+    await d.walks.close(e, { outcome: 'pass', computed: 'pass' }, 'insp');
+    // Killed after abandoning, before the seal.
+    await d.lifecycle.endCall(f, 'insp');
+    await d.store.sessions.transition({ sessionId: f, from: 'interrupted', to: 'abandoned', trigger: 'abandoned', actor: 'insp', reason: '企业撤回申请', at: d.clock.now() });
     await d.store.close();
 
     d = await openDomain(dir);
@@ -137,6 +145,11 @@ describe('the inspection lifecycle owner', () => {
     expect((await d.lifecycle.session(a)).session.state).toBe('scheduled');
     expect((await d.lifecycle.transitions(a)).at(-1)).toMatchObject({ trigger: 'server_restarted', actor: 'system' });
     expect((await d.lifecycle.session(b)).session.state).toBe('sealed');
+    expect((await d.lifecycle.session(e)).session).toMatchObject({ state: 'sealed', outcome: 'pass' });
+    expect((await d.chain.list(caseOfF.id)).map((r) => r.record.kind)).toEqual(['walk_log']);
+    // A second restart seals nothing twice.
+    await d.lifecycle.recover();
+    expect((await d.chain.list(caseOfF.id)).map((r) => r.record.kind)).toEqual(['walk_log']);
   });
 
   it('lets one of two racing owners (two nodes on one database) win a transition', async () => {

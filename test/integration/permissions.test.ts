@@ -4,7 +4,7 @@ import { IN_CALL_HANDLERS } from '../../server/signaling/handlers';
 import { expressRoutes } from '../support/expressRoutes';
 import { testJpeg } from '../support/images';
 import { apiCall, createAccount, joinCall, openCase, sealSession, uploadFrame, type JoinedCall, type OpenedCase, type StaffLogin } from '../support/office';
-import { ask, connect, connected, type Reply, type TestSocket } from '../support/sockets';
+import { ask, connect, connected, next, type Reply, type TestSocket } from '../support/sockets';
 import { login, postJson } from '../support/staff';
 import { captureTicket, INSPECTOR, loginCookie, startTestServer, type RunningServer } from '../support/testServer';
 
@@ -47,7 +47,7 @@ const SEES_THE_CASE: Who = ['admin', 'supervisor', 'inspector', 'reviewerFinishe
 const ASSIGNS: Who = ['admin', 'supervisor'];
 /** "join the call and work it (results, facts, photo requests, camera, frames, close, end): an inspector assigned to the case". */
 const WORKS_THE_CASE: Who = ['inspector'];
-/** "issue, revoke and list join links; resume, abandon, re-inspect: an assigned inspector, supervisor". */
+/** "issue, revoke and list join links; interrupt, resume, abandon, re-inspect: an assigned inspector, supervisor". */
 const MANAGES_THE_SESSION: Who = ['supervisor', 'inspector'];
 /** "manage accounts: admin". */
 const MANAGES_ACCOUNTS: Who = ['admin'];
@@ -89,6 +89,7 @@ const HTTP_RULES: Record<string, Who> = {
   'GET /api/sessions/:id/links': MANAGES_THE_SESSION,
   'POST /api/sessions/:id/links': MANAGES_THE_SESSION,
   'POST /api/links/:id/revoke': MANAGES_THE_SESSION,
+  'POST /api/sessions/:id/interrupt': MANAGES_THE_SESSION,
   'POST /api/sessions/:id/resume': MANAGES_THE_SESSION,
   'POST /api/sessions/:id/abandon': MANAGES_THE_SESSION,
   'POST /api/sessions/:id/reinspect': MANAGES_THE_SESSION,
@@ -292,6 +293,8 @@ describe('permission matrix', () => {
         await srv.server.lifecycle.endCall(c.sessionId, INSPECTOR.username);
         return { params: { id: c.sessionId } };
       }
+      case 'POST /api/sessions/:id/interrupt':
+        return { params: p === 'reviewerFinished' ? {} : { id: (await caseLikeA()).sessionId }, json: { reason: '审批人员浏览器崩溃' } };
       case 'POST /api/sessions/:id/abandon':
         return { params: p === 'reviewerFinished' ? {} : { id: (await caseLikeA()).sessionId }, json: { reason: '申请人撤回了申请' } };
       case 'POST /api/sessions/:id/reinspect':
@@ -529,16 +532,19 @@ describe('permission matrix', () => {
     expect(!own.ok && own.error.code).toBe('conflict');
   });
 
-  it('checks every message against the case as it is now: an inspector taken off the case is refused at once', async () => {
+  it('checks the case as it is now: an inspector taken off the case is taken out of the call at once', async () => {
     const c = await caseLikeA();
     const s = open({ role: 'inspector', sessionId: c.sessionId }, staff.inspector.cookie);
     await connected(s);
     await joinCall(srv, s);
     const point = (await srv.server.walks.view(c.sessionId)).points.find((p) => p.applies)!;
     expect((await ask(s, 'walk:note', { key: point.key, note: '仍在案件中' })).ok).toBe(true);
+    const out = next(s, 'call:ended');
     expect((await postJson(`${srv.url}/api/cases/${c.caseId}/assignees`, adminCookie, { accountId: staff.inspector.id, assigned: false })).status).toBe(200);
-    const after = await ask(s, 'walk:note', { key: point.key, note: '已被移出' });
-    expect(!after.ok && after.error.code).toBe('forbidden');
+    expect((await out).reason).toBe('access_changed');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.connected).toBe(false);
+    expect((await srv.server.walks.view(c.sessionId)).points.find((p) => p.key === point.key)!.note).toBe('仍在案件中');
   });
 });
 

@@ -24,8 +24,12 @@ describe('upgrading a database from before roles and the lifecycle', () => {
       session.run('closed', 'c1', 'ended', 2, 5, 'finished');
       session.run('cut', 'c1', 'ended', 3, 6, 'finished');
       session.run('open', 'c1', 'live', 4, null, null);
+      session.run('closedLive', 'c1', 'live', 5, null, null);
       old.prepare("INSERT INTO inspection_walks VALUES ('closed', '[]', NULL, NULL, 2)").run();
       old.prepare(`INSERT INTO walk_events VALUES ('closed', 1, '{"type":"closed","outcome":"conditional_pass","computed":"conditional_pass"}', 5, 'inspector')`).run();
+      // Closed by the page, which then never sent its "end call": the old release had sealed it already.
+      old.prepare("INSERT INTO inspection_walks VALUES ('closedLive', '[]', NULL, NULL, 5)").run();
+      old.prepare(`INSERT INTO walk_events VALUES ('closedLive', 1, '{"type":"closed","outcome":"pass","computed":"pass"}', 6, 'inspector')`).run();
       old.close();
 
       const store = await SqliteStore.open(file);
@@ -36,7 +40,7 @@ describe('upgrading a database from before roles and the lifecycle', () => {
         expect(await store.logins.get('h1')).toMatchObject({ accountId: 'acc1' });
         expect(await store.assignments.accountsOf('c1')).toEqual(['acc1']);
         const states = Object.fromEntries((await store.sessions.listByCase('c1')).map((s) => [s.id, [s.state, s.outcome]]));
-        expect(states).toEqual({ closed: ['sealed', 'conditional_pass'], cut: ['interrupted', undefined], open: ['scheduled', undefined] });
+        expect(states).toEqual({ closed: ['sealed', 'conditional_pass'], cut: ['interrupted', undefined], open: ['scheduled', undefined], closedLive: ['sealed', 'pass'] });
         expect((await store.cases.get('c1'))!.caseNumber).toBe('KY-20261120-0001');
       } finally {
         await store.close();

@@ -1,10 +1,10 @@
 import express, { type Response } from 'express';
 import type { CaseIntake } from '../../inspection/CaseIntake';
-import { AbandonInput } from '../../protocol/cases';
+import { AbandonInput, InterruptInput } from '../../protocol/cases';
 import { parseInput as parseBody } from '../../protocol/parseInput';
 import type { HttpContext, Locals } from '../HttpContext';
 
-/** One inspection session: its state and history, its checklist, its join links, resume, abandon, re-inspect. */
+/** One inspection session: its state and history, its checklist, its join links, interrupt, resume, abandon, re-inspect. */
 export function sessionRoutes({ deps, joinUrl, requireStaff, allow }: HttpContext, intake: CaseIntake): express.Router {
   const r = express.Router();
   const load = (id: unknown) => deps.resources.ofSession(String(id));
@@ -41,6 +41,16 @@ export function sessionRoutes({ deps, joinUrl, requireStaff, allow }: HttpContex
     allow(res, 'session.links', resource);
     await deps.links.revoke(link.id, res.locals.member.username);
     res.json({ ok: true });
+  });
+
+  // A supervisor can end a call nobody is working any more (an inspector's crashed browser): with the
+  // checklist open it becomes interrupted, and can then be resumed or abandoned.
+  r.post('/api/sessions/:id/interrupt', requireStaff, async (req, res: Response<unknown, Locals>) => {
+    const { resource, session } = await load(req.params.id);
+    allow(res, 'session.manage', resource);
+    const { reason } = parseBody(InterruptInput, req.body ?? {});
+    await deps.lifecycle.endCall(session.id, res.locals.member.username, reason);
+    res.json({ session: (await deps.lifecycle.session(session.id)).session });
   });
 
   r.post('/api/sessions/:id/resume', requireStaff, async (req, res: Response<unknown, Locals>) => {
