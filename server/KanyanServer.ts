@@ -178,7 +178,7 @@ export class KanyanServer {
       teardown.push(() => calls.close('server_shutdown'));
 
       const tls = loadTls(config, log);
-      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, captures, inspectionEvents, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
+      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, captures, inspectionEvents, lifecycle, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
       const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks);
       const app = createHttpApp({
         accounts,

@@ -1,13 +1,14 @@
 import exifr from 'exifr';
 import type { CaseRecord } from '../cases/CaseRecord';
 import { WalkRuleError } from '../checklist/ChecklistWalk';
+import type { WalkEventBody } from '../checklist/WalkEvent';
 import { distanceMetres } from '../geo/distance';
 import { distanceVerdict } from '../geo/distanceVerdict';
 import type { InspectionEvents } from '../inspection/InspectionEvents';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
 import type { TypedEvents } from '../platform/TypedEvents';
 import type { Clock } from '../platform/clock';
-import { Invalid, NotFound } from '../platform/errors';
+import { Conflict, Invalid, NotFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import type { Store } from '../store/Store';
 import type { CaptureTickets } from './CaptureTickets';
@@ -41,6 +42,15 @@ export interface IntakeArgs {
   captureTicket?: string;
 }
 
+/**
+ * What the intake needs from the inspection's owner: whether the session still takes evidence, and
+ * attaching an item to the checklist in the owner's own order of steps.
+ */
+export interface EvidenceGate {
+  walkOpen(sessionId: string): Promise<boolean>;
+  changeWalk(sessionId: string, body: WalkEventBody, actor: string): Promise<void>;
+}
+
 export interface ExifLimits {
   maxTimeSkewMs: number;
   maxGpsMismatchM: number;
@@ -67,6 +77,7 @@ export class EvidenceIntake {
     private readonly clock: Clock,
     private readonly tickets: CaptureTickets,
     private readonly events: TypedEvents<InspectionEvents>,
+    private readonly gate: EvidenceGate,
     private readonly exifLimits: ExifLimits = { maxTimeSkewMs: 10 * 60_000, maxGpsMismatchM: 200 },
   ) {}
 
@@ -134,6 +145,8 @@ export class EvidenceIntake {
       throw err;
     }
 
+    // The session may have ended while the image was decoded and stamped: a sealed one takes nothing.
+    if (!(await this.gate.walkOpen(a.sessionId))) throw new Conflict('本次勘验已结束，不能再添加证据', 'session no longer takes evidence');
     // A camera photo must answer an inspector's request: otherwise a gallery picture could pass as one.
     if (a.source === 'photo') await this.tickets.redeem(a.captureTicket, a.sessionId, a.pointKey, a.requestId ?? '');
     // Nothing is written before the image has decoded completely: a refused upload leaves nothing behind.
@@ -181,8 +194,9 @@ export class EvidenceIntake {
   private async attachToWalk(original: EvidenceItem): Promise<void> {
     const walk = await this.walks.walk(original.sessionId);
     if (walk.closed || (walk.evidence.get(original.pointKey) ?? []).some((e) => e.evidenceId === original.id)) return;
+    if (!(await this.gate.walkOpen(original.sessionId))) return;
     const c = original.checked;
-    await this.walks.record(
+    await this.gate.changeWalk(
       original.sessionId,
       { type: 'evidence_attached', key: original.pointKey, evidence: { evidenceId: original.id, kind: 'photo', distance: c.distance, source: c.source ?? (original.grade === 'frame' ? 'frame' : 'photo'), flags: c.flags } },
       original.capturedBy,

@@ -69,9 +69,9 @@ const LINK_ERROR_COPY: Record<string, LinkErrorCopy> = {
   },
   session_interrupted: {
     heading: '视频勘验已暂停',
-    next: '审批人员会与您联系，约定继续的时间。请保留这条链接，到时用它重新进入。',
+    next: '审批人员会与您联系，约定继续的时间。请保留这条链接，到时用它重新进入；如果链接已失效，审批人员会发送新的链接。',
     contact: false,
-    en: 'The video inspection is paused. The inspector will contact you; keep this link and open it again then.',
+    en: 'The video inspection is paused. The inspector will contact you; keep this link and open it again then (if it no longer works, you will get a new one).',
   },
 };
 

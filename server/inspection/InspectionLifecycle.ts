@@ -65,6 +65,8 @@ export class InspectionLifecycle {
         }
       }
     }
+    // Loaded before the transaction: a load started elsewhere must not wait on it from inside.
+    if (parentSessionId) await this.walks.walk(parentSessionId);
     const now = this.clock.now();
     const session: InspectionSession = { id: newId(12), caseId: caseRecord.id, state: 'scheduled', createdAt: now, stateChangedAt: now };
     await this.store.transaction(async () => {
@@ -184,6 +186,11 @@ export class InspectionLifecycle {
     const sealed = await this.sealer.sealedLog(session.caseId, session.id);
     if (sealed) return sealed;
     return this.sealer.seal(session.id, await this.walks.eventLog(session.id), await this.transitions(session.id), actor);
+  }
+
+  /** Whether the session's checklist still takes changes and evidence. */
+  async walkOpen(sessionId: string): Promise<boolean> {
+    return acceptsWalkChanges((await this.session(sessionId)).session.state);
   }
 
   /** The phone's latest reported position in this session, if any. */

@@ -80,7 +80,13 @@ export class SignalingServer {
         io.to(roomOf.applicant(sessionId)).emit('walk:prompt', prompt);
       }),
     );
-    on(bus.on('state.changed', (c) => void io.to(roomOf.session(c.sessionId)).emit('session:state', { state: c.to, from: c.from, at: c.at, reason: c.reason })));
+    // Staff wrote the reasons (abandon, interrupt) for the file: the phone gets the state without them.
+    on(
+      bus.on('state.changed', (c) => {
+        io.to(roomOf.staff(c.sessionId)).emit('session:state', { state: c.to, from: c.from, at: c.at, reason: c.reason });
+        io.to(roomOf.applicant(c.sessionId)).emit('session:state', { state: c.to, from: c.from, at: c.at });
+      }),
+    );
     on(
       bus.on('evidence.accepted', (e) => {
         if (e.requestId) io.to(roomOf.staff(e.sessionId)).emit('capture:progress', { requestId: e.requestId, pointKey: e.pointKey, state: 'received', evidenceId: e.stampedId });

@@ -23,23 +23,33 @@ type Row = Record<string, unknown>;
 
 /** The embedded default store: one SQLite file under the data dir, WAL mode, migrated on open. */
 export class SqliteStore implements Store {
-  /** Marks the async flow that owns the open transaction: its calls go straight through. */
-  private readonly txScope = new AsyncLocalStorage<true>();
+  /**
+   * Marks the async flow that owns the open transaction: its calls go straight through. Each
+   * transaction has its own token, so work that outlives one never passes as part of a later one.
+   */
+  private readonly txScope = new AsyncLocalStorage<symbol>();
   private txTail: Promise<void> = Promise.resolve();
   private txOpen: Promise<void> | undefined;
+  private txToken: symbol | undefined;
+
+  private insideTransaction(): boolean {
+    return this.txToken !== undefined && this.txScope.getStore() === this.txToken;
+  }
 
   private constructor(private readonly db: Database.Database) {}
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    if (this.txScope.getStore()) return work();
+    if (this.insideTransaction()) return work();
     const previous = this.txTail;
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
     this.txTail = previous.then(() => mine);
     await previous;
+    const token = Symbol('transaction');
     this.txOpen = mine;
+    this.txToken = token;
     try {
-      return await this.txScope.run(true, async () => {
+      return await this.txScope.run(token, async () => {
         this.db.exec('BEGIN IMMEDIATE');
         try {
           const result = await work();
@@ -52,6 +62,7 @@ export class SqliteStore implements Store {
       });
     } finally {
       this.txOpen = undefined;
+      this.txToken = undefined;
       release();
     }
   }
@@ -64,7 +75,7 @@ export class SqliteStore implements Store {
     const out: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(repo)) {
       out[name] = async (...args: unknown[]) => {
-        while (this.txOpen && !this.txScope.getStore()) await this.txOpen;
+        while (this.txOpen && !this.insideTransaction()) await this.txOpen;
         return (fn as (...a: unknown[]) => unknown)(...args);
       };
     }
