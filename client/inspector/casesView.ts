@@ -24,7 +24,7 @@ interface LinkRow {
   url: string;
 }
 
-type SessionRow = InspectionSession & { links: LinkRow[]; canWork: boolean; canObserve: boolean };
+type SessionRow = InspectionSession & { links: LinkRow[]; canWork: boolean; canObserve: boolean; canManage: boolean };
 
 interface CaseDetail {
   caseRecord: CaseRecord;
@@ -181,13 +181,17 @@ export function casesView(permitTypes: string[], member: Member, initialCaseId: 
 
   function sessionBox(d: CaseDetail, s: SessionRow, n: number, extra: { transitions?: SessionTransition[]; walk?: WalkView }, newest: boolean): HTMLElement {
     const inCall = IN_CALL.includes(s.state);
-    // Mirrors the server's session.manage / session.links rule; the server decides, this only hides buttons.
-    const canManage = s.canWork || hasRole(member, 'supervisor');
+    // The server says what this account may do; it still decides each request.
+    const canManage = s.canManage;
     const later = d.sessions.filter((x) => x.createdAt > s.createdAt && x.state !== 'abandoned');
     const hasFailures = !!extra.walk?.points.some((p) => p.result === 'fail' || p.result === 'needs_rectification');
     const actions: Array<HTMLElement | null> = [
       inCall && s.canWork ? h('a', { class: 'button primary open-session', href: `#/session/${s.id}` }, t('btn.open')) : null,
       inCall && s.canObserve && !s.canWork ? h('a', { class: 'button observe-session', href: `#/session/${s.id}` }, t('session.observe')) : null,
+      // A call nobody works any more (a crashed console) can be interrupted from here, then resumed or abandoned.
+      ['waiting_for_applicant', 'live', 'applicant_reconnecting'].includes(s.state) && canManage
+        ? h('button', { class: 'danger-outline interrupt', onclick: () => confirm(t('session.interruptConfirm')) && act(api('POST', `/api/sessions/${s.id}/interrupt`, {}), t('session.interruptedDone')) }, t('session.interrupt'))
+        : null,
       s.state === 'interrupted' && canManage
         ? h('button', { class: 'primary resume', onclick: () => act(api('POST', `/api/sessions/${s.id}/resume`), t('session.resumed')) }, t('session.resume'))
         : null,
