@@ -30,8 +30,10 @@ import { systemClock, type Clock } from './platform/clock';
 import type { Config } from './platform/config';
 import type { Logger } from './platform/logger';
 import { assertCjkFont } from './platform/fonts';
+import { diskProbe } from './platform/diskProbe';
+import { HealthMonitor } from './platform/HealthMonitor';
 import { RateLimiter } from './platform/RateLimiter';
-import { connectRedis } from './platform/redis';
+import { connectRedis, RESILIENT_REDIS } from './platform/redis';
 import { RedisProcess } from './platform/RedisProcess';
 import { loadOrCreateSecret, writeSecretNote } from './platform/secrets';
 import { lanAddresses, loadTls } from './platform/tls';
@@ -82,6 +84,9 @@ export class KanyanServer {
       captures: CaptureTickets;
       /** The express app, so tests can enumerate every route (the permission matrix). */
       httpApp: Express;
+      /** The private redis-server when REDIS_URL is unset (the fault tests kill it). */
+      redisProcess?: RedisProcess;
+      health: HealthMonitor;
     },
     readonly seededPassword: string | undefined,
     private readonly teardown: Array<() => Promise<void> | void>,
@@ -117,6 +122,12 @@ export class KanyanServer {
   get httpApp() {
     return this.parts.httpApp;
   }
+  get redisProcess() {
+    return this.parts.redisProcess;
+  }
+  get health() {
+    return this.parts.health;
+  }
 
   static async start(config: Config, log: Logger, opts: StartOptions = {}): Promise<KanyanServer> {
     const clock = opts.clock ?? systemClock;
@@ -136,12 +147,14 @@ export class KanyanServer {
       teardown.push(() => store.close());
 
       let redisTarget: { url?: string; socketPath?: string } = { url: config.redisUrl };
+      let proc: RedisProcess | undefined;
       if (!config.redisUrl) {
-        const proc = await RedisProcess.start(config.dataDir, log);
-        teardown.push(() => proc.stop());
+        proc = await RedisProcess.start(config.dataDir, log);
+        const started = proc;
+        teardown.push(() => started.stop());
         redisTarget = { socketPath: proc.socketPath };
       }
-      const redis = connectRedis(redisTarget, { maxRetriesPerRequest: 3 });
+      const redis = connectRedis(redisTarget, RESILIENT_REDIS);
       redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
       teardown.push(() => void redis.disconnect());
 
@@ -177,6 +190,19 @@ export class KanyanServer {
       });
       teardown.push(() => calls.close('server_shutdown'));
 
+      const health = new HealthMonitor({
+        redis: async () => ({ ok: (await redis.ping()) === 'PONG', detail: proc ? { private: true, restarts: proc.restarts } : { private: false } }),
+        store: async () => {
+          await store.ping();
+          return { ok: true };
+        },
+        media: async () => {
+          const live = pool.liveWorkers.length;
+          return { ok: live > 0, detail: { liveWorkers: live, workers: config.rtc.workers } };
+        },
+        disk: () => diskProbe({ data: config.dataDir, recordings: config.recordingsDir }, config.minFreeDiskMb),
+      });
+
       const tls = loadTls(config, log);
       const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, captures, inspectionEvents, lifecycle, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
       const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks);
@@ -201,6 +227,7 @@ export class KanyanServer {
         lanHost: lanAddresses()[0],
         secureCookies: !!tls,
         galleryUploads: config.gallery.allowed,
+        health,
         log,
       });
       const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
@@ -223,7 +250,7 @@ export class KanyanServer {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
       log.info({ url }, 'kanyan listening');
-      return new KanyanServer(url, store, redis, { cases, intake, lifecycle, links, accounts, pool, calls, walks, captures, httpApp: app }, seeded.generatedPassword, teardown);
+      return new KanyanServer(url, store, redis, { cases, intake, lifecycle, links, accounts, pool, calls, walks, captures, httpApp: app, redisProcess: proc, health }, seeded.generatedPassword, teardown);
     } catch (err) {
       await undo();
       throw err;

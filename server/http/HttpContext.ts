@@ -13,6 +13,7 @@ import type { InspectionLifecycle } from '../inspection/InspectionLifecycle';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
 import type { SessionLinks } from '../inspection/SessionLinks';
 import { isLoopback } from '../platform/config';
+import type { HealthMonitor } from '../platform/HealthMonitor';
 import type { Logger } from '../platform/logger';
 import type { RateLimiter } from '../platform/RateLimiter';
 import { LOGIN_COOKIE } from '../protocol/cookies';
@@ -43,6 +44,7 @@ export interface HttpDeps {
   secureCookies: boolean;
   /** The office lets businesses send existing photos from the phone's gallery (EXIF-checked, flagged on mismatch). */
   galleryUploads: boolean;
+  health: HealthMonitor;
   log: Logger;
 }
 

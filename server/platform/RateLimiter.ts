@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { TooMany } from './errors';
+import { TooMany, Unavailable } from './errors';
 
 /** Fixed-window attempt counter in Redis, shared by every node: slows password and link guessing. */
 export class RateLimiter {
@@ -12,7 +12,13 @@ export class RateLimiter {
 
   async hit(key: string): Promise<void> {
     const k = `rl:${this.prefix}:${key}`;
-    const [[, count]] = (await this.redis.multi().incr(k).expire(k, this.windowSeconds, 'NX').exec()) as [[null, number]];
+    let count: number;
+    try {
+      [[, count]] = (await this.redis.multi().incr(k).expire(k, this.windowSeconds, 'NX').exec()) as [[null, number]];
+    } catch (err) {
+      // Redis is being restarted: a clear "try again" rather than a 500, and no guessing let through.
+      throw new Unavailable('服务暂时不可用，请几秒后重试 (temporarily unavailable, retry in a few seconds)', `rate limiter: ${(err as Error).message}`, 'dependency_down');
+    }
     if (count > this.limit) throw new TooMany('尝试次数过多，请稍后再试', `rate limited: ${this.prefix}`);
   }
 }

@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   REDIS_URL: z.string().optional(),
   DATA_DIR: z.string().default('data'),
+  RECORDINGS_DIR: z.string().default('recordings'),
+  MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(10_000_000).default(500),
   TLS_CERT: z.string().optional(),
   TLS_KEY: z.string().optional(),
   TLS: z.enum(['auto', 'off']).default('auto'),
@@ -43,6 +45,10 @@ export interface Config {
   rtc: { listenIp: string; announcedIp?: string; basePort: number; workers: number };
   redisUrl?: string;
   dataDir: string;
+  /** Where call recordings go (the recording issue fills it); its free space is watched from now on. */
+  recordingsDir: string;
+  /** /healthz reports a disk as full below this much free space. */
+  minFreeDiskMb: number;
   tls: { mode: 'auto' | 'off'; certFile?: string; keyFile?: string };
   logLevel: string;
   /** The first account, made on an empty database: an administrator who may also inspect and supervise. */
@@ -88,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    recordingsDir: path.resolve(e.RECORDINGS_DIR),
+    minFreeDiskMb: e.MIN_FREE_DISK_MB,
     tls: { mode: e.TLS, certFile: e.TLS_CERT, keyFile: e.TLS_KEY },
     logLevel: e.LOG_LEVEL,
     seedAdmin: { username: e.ADMIN_USER ?? e.INSPECTOR_USER ?? 'admin', password: e.ADMIN_PASSWORD ?? e.INSPECTOR_PASSWORD },

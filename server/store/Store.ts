@@ -112,5 +112,7 @@ export interface Store {
    * and other writers wait until it is done. Nested calls join the outer transaction.
    */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Throws unless the database answers (for /healthz). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

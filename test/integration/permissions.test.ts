@@ -62,6 +62,7 @@ const HOLDS_THE_LINK: Who = PRINCIPALS.filter((p) => p !== 'otherPhone');
  */
 const HTTP_RULES: Record<string, Who> = {
   'GET /healthz': EVERYONE,
+  'GET /readyz': EVERYONE,
   'GET /': EVERYONE,
   'GET /inspector': EVERYONE,
   'GET /admin': EVERYONE,

@@ -7,8 +7,17 @@ import type { HttpContext } from '../HttpContext';
 /** The console shell, and the phone page behind each join link (a clear Chinese page for bad links). */
 export function pageRoutes({ deps }: HttpContext): express.Router {
   const r = express.Router();
-  r.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+  // Each dependency's state; not ok (503) when one is down, so monitoring sees it.
+  r.get('/healthz', async (_req, res) => {
+    const report = await deps.health.check();
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(report.ok ? 200 : 503).json(report);
+  });
+  // For load balancers: take this node out while a dependency is down.
+  r.get('/readyz', async (_req, res) => {
+    const report = await deps.health.check();
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(report.ok ? 200 : 503).type('text').send(report.ok ? 'ready' : `not ready: ${Object.keys(report.checks).filter((k) => !report.checks[k]!.ok).join(', ')}`);
   });
   r.get('/', (_req, res) => res.redirect('/inspector'));
 
