@@ -41,6 +41,11 @@ export interface HttpDeps {
    * HTTPS they name this LAN address instead.
    */
   lanHost?: string;
+  /**
+   * The host names this server answers for when PUBLIC_URL is unset (its LAN addresses and
+   * loopback): a join link never names a host taken from an arbitrary Host header.
+   */
+  knownHosts: readonly string[];
   secureCookies: boolean;
   /** The office lets businesses send existing photos from the phone's gallery (EXIF-checked, flagged on mismatch). */
   galleryUploads: boolean;
@@ -61,11 +66,19 @@ export interface HttpContext {
 }
 
 export function httpContext(deps: HttpDeps): HttpContext {
+  const known = new Set(deps.knownHosts.map((h) => h.toLowerCase()));
   const originOf = (req: Request) => {
     if (deps.publicUrl) return deps.publicUrl;
-    const host = req.get('host') ?? 'localhost';
-    const url = new URL(`${req.protocol}://${host}`);
-    if (deps.lanHost && req.protocol === 'https' && isLoopback(url.hostname)) url.hostname = deps.lanHost;
+    let url: URL;
+    try {
+      url = new URL(`${req.protocol}://${req.get('host') ?? 'localhost'}`);
+    } catch {
+      url = new URL(`${req.protocol}://localhost`);
+    }
+    const hostname = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    // A Host header this server does not answer for (DNS rebinding, a proxy's mistake) never reaches a link.
+    if (!known.has(hostname) && !isLoopback(hostname) && deps.lanHost) url.hostname = deps.lanHost;
+    if (deps.lanHost && req.protocol === 'https' && isLoopback(hostname)) url.hostname = deps.lanHost;
     return url.origin;
   };
   return {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createCase, INSPECTOR, loginCookie, startTestServer, type RunningServer } from '../support/testServer';
 
 describe('HTTP API and join pages', () => {
@@ -102,6 +103,39 @@ describe('expiry and restart', () => {
       expect((await fetch(c.joinUrl.replace(first.url, second.url))).status).toBe(200);
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe('join links name this server', () => {
+  it('never takes the host of a join link from an unknown Host header', async () => {
+    const srv = await startTestServer();
+    try {
+      const cookie = await loginCookie(srv.url);
+      const target = new URL(srv.url);
+      const body = JSON.stringify({ businessName: '测试餐馆', permitTypes: ['food_business'], address: { text: '测试地址', lat: 39.9, lon: 116.4 } });
+      // fetch() will not send a Host of our choosing; a raw request does, as a rebinding attacker's page would.
+      const post = (host: string) =>
+        new Promise<{ status: number; json: { joinUrl: string } }>((resolve, reject) => {
+          const req = http.request(
+            { host: target.hostname, port: target.port, path: '/api/cases', method: 'POST', headers: { 'Content-Type': 'application/json', cookie, Host: host } },
+            (res) => {
+              let data = '';
+              res.on('data', (d: Buffer) => (data += d.toString()));
+              res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(data) }));
+            },
+          );
+          req.once('error', reject);
+          req.end(body);
+        });
+      const evil = await post(`evil.example:${target.port}`);
+      expect(evil.status).toBe(201);
+      expect(new URL(evil.json.joinUrl).hostname).not.toBe('evil.example');
+      // The address it is reached on is kept.
+      const ok = await post(target.host);
+      expect(new URL(ok.json.joinUrl).origin).toBe(srv.url);
+    } finally {
+      await srv.stop();
     }
   });
 });
