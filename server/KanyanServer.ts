@@ -225,6 +225,7 @@ export class KanyanServer {
         clientDir,
         publicUrl: config.publicUrl,
         lanHost: lanAddresses()[0],
+        knownHosts: ['localhost', ...lanAddresses(), ...(config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])],
         secureCookies: !!tls,
         galleryUploads: config.gallery.allowed,
         health,
