@@ -1,26 +1,19 @@
 // npm run verify -- <case export .tar or extracted folder>
 // Checks every hash, the chain and every signature of a Kanyan case export, and says which item fails and why.
-import { execFileSync } from 'node:child_process';
+// Exit codes: 0 verified, 1 FAILED (tampered, malformed or hostile archive), 2 usage.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { verifyExport } from '../server/evidence/verifyArchive';
+import { extractExport, verifyExport } from '../server/evidence/verifyArchive';
 
-function main(): number {
-  const target = process.argv[2];
-  if (!target || !fs.existsSync(target)) {
-    process.stderr.write('usage: npm run verify -- <case-export.tar | folder>\n');
-    return 2;
-  }
+function verify(target: string): number {
   let dir = target;
   let tmp: string | undefined;
-  if (fs.statSync(target).isFile()) {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-verify-'));
-    execFileSync('tar', ['-xf', target, '-C', tmp]);
-    const [top] = fs.readdirSync(tmp);
-    dir = path.join(tmp, top ?? '');
-  }
   try {
+    if (fs.statSync(target).isFile()) {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-verify-'));
+      dir = extractExport(target, tmp);
+    }
     const report = verifyExport(dir);
     if (report.problems.length) {
       process.stdout.write(`FAILED: ${report.problems.length} problem(s) in ${report.records} record(s)\n${report.problems.map((p) => `  - ${p}`).join('\n')}\n`);
@@ -31,9 +24,23 @@ function main(): number {
     // The export carries its own keys, so trust rests on the key ids matching the office's published ones.
     process.stdout.write(`signed with key(s): ${keys || 'none'}; compare with the office's /.well-known/kanyan-evidence-keys.json\n`);
     return 0;
+  } catch (err) {
+    // A malformed or hostile archive is a verification failure with a reason, not a crash.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stdout.write(`FAILED: ${tmp ? message.split(tmp).join('<temp>') : message}\n`);
+    return 1;
   } finally {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+function main(): number {
+  const target = process.argv[2];
+  if (!target || !fs.existsSync(target)) {
+    process.stderr.write('usage: npm run verify -- <case-export.tar | folder>\n');
+    return 2;
+  }
+  return verify(target);
 }
 
 process.exitCode = main();

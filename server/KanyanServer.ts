@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import type Redis from 'ioredis';
 import { AccountService } from './accounts/AccountService';
+import { LoginThrottle } from './accounts/LoginThrottle';
 import { createAuthorize } from './accounts/authorize';
 import { CallRegistry } from './call/CallRegistry';
 import { CaseService } from './cases/CaseService';
@@ -158,7 +159,7 @@ export class KanyanServer {
       redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
       teardown.push(() => void redis.disconnect());
 
-      const accounts = new AccountService(store.accounts, store.logins, clock, log);
+      const accounts = new AccountService(store.accounts, store.logins, clock, log, new LoginThrottle(redis, clock, log));
       const seeded = await accounts.seed(config.seedAdmin.username, config.seedAdmin.password);
       if (seeded.generatedPassword) writeSecretNote(config.dataDir, INITIAL_PASSWORD_FILE, seeded.generatedPassword);
       const authorize = createAuthorize(log.child({ part: 'authorize' }));
@@ -219,7 +220,6 @@ export class KanyanServer {
         captureTickets: captures,
         exporter,
         signer,
-        loginLimiter: new RateLimiter(redis, 'login', 10, 60),
         linkLimiter: new RateLimiter(redis, 'link', 120, 60),
         routerRtpCapabilities: pool.routerRtpCapabilities,
         clientDir,
@@ -234,7 +234,7 @@ export class KanyanServer {
       const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
       const signaling = new SignalingServer(
         server,
-        { links, accounts, cases, lifecycle, resources, authorize, calls, walks, captures: captureRequests, limiter: new RateLimiter(redis, 'join', 120, 60) },
+        { links, accounts, cases, lifecycle, resources, authorize, calls, walks, captures: captureRequests, limiter: new RateLimiter(redis, 'join', 120, 60), publicUrl: config.publicUrl },
         log,
       );
       // Runs before the calls close in the reversed teardown, so pages get their 'call:ended' first.

@@ -6,10 +6,10 @@ import type { Logger } from '../platform/logger';
 import { TypedEvents } from '../platform/TypedEvents';
 import { PERMIT_TYPES, type PermitType } from '../protocol/cases';
 import { staffView, type Account, type AccountRepository, type LoginRepository, type StaffMember, type StaffRole } from './Account';
+import { unguardedLogin, type LoginGuard } from './LoginGuard';
 import { hashPassword, verifyPassword } from './passwords';
 
 const LOGIN_TTL_MS = 12 * 3600_000;
-const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export interface AccountEvents {
   /** Every login of the account ended (disabled, password reset): its open pages must go too. */
@@ -37,6 +37,8 @@ export class AccountService {
     private readonly logins: LoginRepository,
     private readonly clock: Clock,
     log: Logger,
+    /** Log-in abuse limits (LoginThrottle); none by default. */
+    private readonly guard: LoginGuard = unguardedLogin,
   ) {
     this.events = new TypedEvents<AccountEvents>(log);
   }
@@ -62,10 +64,11 @@ export class AccountService {
     return { created: true, generatedPassword: generated };
   }
 
-  async login(username: string, password: string): Promise<{ token: string; member: StaffMember; expiresAt: number }> {
+  /** `address` is the client's, for the per-address limit; over a limit this throws LoginRefused (429) before any password work. */
+  async login(username: string, password: string, address = 'unknown'): Promise<{ token: string; member: StaffMember; expiresAt: number }> {
     const account = await this.accounts.getByUsername(username);
-    // Verify against a dummy hash when the user is unknown so timing does not reveal usernames.
-    const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    // The guard answers an unknown username in about the time of a real check, so timing does not reveal usernames.
+    const ok = await this.guard.check({ username, address, account }, password);
     if (!account || !ok) throw new Unauthorized('用户名或密码错误', 'bad credentials');
     if (account.disabledAt !== undefined) throw new Unauthorized('该账号已停用，请联系管理员', 'account disabled');
     const token = newId(32);
@@ -98,6 +101,18 @@ export class AccountService {
 
   async list(): Promise<Array<StaffMember & { disabledAt?: number; createdAt: number }>> {
     return (await this.accounts.list()).map((a) => ({ ...staffView(a), disabledAt: a.disabledAt, createdAt: a.createdAt }));
+  }
+
+  /** The admin's view: every account, with `lockedUntil` while its log-ins are locked after failed attempts. */
+  async listWithLocks(): Promise<Array<StaffMember & { disabledAt?: number; lockedUntil?: number; createdAt: number }>> {
+    const all = await this.list();
+    const locks = await this.guard.lockedUntil(all.map((a) => a.username));
+    return all.map((a) => ({ ...a, lockedUntil: locks.get(a.username) }));
+  }
+
+  /** An admin lifts a log-in lock: the account's failed attempts are forgotten. */
+  async unlock(id: string): Promise<void> {
+    await this.guard.unlock((await this.get(id)).username);
   }
 
   async get(id: string): Promise<Account> {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { NotFound } from '../platform/errors';
 import { errorMiddleware } from './errorMiddleware';
 import { httpContext, type HttpDeps } from './HttpContext';
+import { originGuard } from './originCheck';
 import { precompressedAssets } from './precompressedAssets';
+import { errorsNeverStored, securityHeaders } from './securityHeaders';
 import type { CaseIntake } from '../inspection/CaseIntake';
 import { accountRoutes } from './routes/accountRoutes';
 import { authRoutes } from './routes/authRoutes';
@@ -20,12 +22,9 @@ export function createHttpApp(deps: HttpDeps & { intake: CaseIntake }): express.
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), geolocation=(self)');
-    next();
-  });
+  app.use(securityHeaders({ tls: deps.secureCookies, publicUrl: deps.publicUrl }));
+  // Another site's page cannot post here with the staff's cookies or a phone's link (checked before any body is read).
+  app.use(originGuard(deps.publicUrl));
   // Phones on weak signal: the page bundle shrinks about 3x with gzip.
   app.use(compression());
   app.use(express.json({ limit: '64kb' }));
@@ -35,7 +34,9 @@ export function createHttpApp(deps: HttpDeps & { intake: CaseIntake }): express.
   app.use(pageRoutes(ctx), authRoutes(ctx), accountRoutes(ctx), caseRoutes(ctx, deps.intake), sessionRoutes(ctx, deps.intake), evidenceRoutes(ctx));
 
   app.use('/api', (_req, _res, next) => next(new NotFound('接口不存在', 'no such api route')));
-  app.use(errorMiddleware(deps.log));
+  // Every other unknown path gets the same headers and a plain answer (express's own 404 page sets its own policy).
+  app.use((_req, _res, next) => next(new NotFound('页面不存在 (not found)', 'no such route')));
+  app.use(errorsNeverStored, errorMiddleware(deps.log));
   return app;
 }
 

@@ -30,7 +30,6 @@ export interface HttpDeps {
   captureTickets: CaptureTickets;
   exporter: CaseExporter;
   signer: EvidenceSigner;
-  loginLimiter: RateLimiter;
   linkLimiter: RateLimiter;
   routerRtpCapabilities: unknown;
   clientDir: string;

@@ -1,18 +1,44 @@
 import type { ErrorRequestHandler } from 'express';
+import { LoginRefused } from '../accounts/LoginRefused';
 import { AppError, statusOf, toWireError } from '../platform/errors';
-import type { Logger } from '../platform/logger';
+import { maskSecrets, type Logger } from '../platform/logger';
 
-/** The one place HTTP errors are mapped: AppErrors keep their status and message, others are 500. */
+/** What a client got wrong, as express and its parts report it (they set `status`, not our classes). */
+function clientMistake(err: unknown): { status: number; code: string; message: string } | undefined {
+  const status = (err as { status?: unknown } | null)?.status;
+  const type = (err as { type?: unknown } | null)?.type;
+  // body-parser signals oversize and broken JSON with its own status codes.
+  if (typeof status === 'number' && type) {
+    return status === 413 ? { status, code: 'too_large', message: '提交的内容过大' } : { status, code: 'invalid', message: '请求内容格式无效 (malformed JSON)' };
+  }
+  // The router cannot decode a percent-encoded path parameter (`/api/cases/%E0%A4%A`).
+  if (err instanceof URIError) return { status: 400, code: 'invalid', message: '请求地址编码无效 (malformed URL encoding)' };
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  if (status === 400) return { status, code: 'invalid', message: '请求地址编码无效 (malformed URL encoding)' };
+  // The static file server: missing file, or a path that tries to leave the folder (403): both are "no such file".
+  if (status === 403 || status === 404) return { status: 404, code: 'not_found', message: '文件不存在 (not found)' };
+  return { status, code: 'invalid', message: '请求无效 (bad request)' };
+}
+
+/** The one place HTTP errors are mapped: AppErrors keep their status and message, client mistakes a 4xx, others are 500. */
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    // body-parser signals oversize and broken JSON with its own status codes.
-    const bodyStatus = typeof err?.status === 'number' && err.type ? (err.status as number) : undefined;
-    if (bodyStatus) {
-      const message = bodyStatus === 413 ? '提交的内容过大' : '请求内容格式无效 (malformed JSON)';
-      res.status(bodyStatus).json({ error: { code: bodyStatus === 413 ? 'too_large' : 'invalid', message } });
+    if (res.headersSent) {
+      // Mid-stream (a file being sent): the client sees the connection end; nothing else to say.
+      log.warn({ err: maskSecrets(String((err as Error)?.message ?? err)), path: maskSecrets(req.path) }, 'response failed after it started');
+      res.destroy();
       return;
     }
-    if (!(err instanceof AppError)) log.error({ err, path: req.path }, 'request failed');
+    // The path may hold a join token (/j/<token>/photos): never logged as is.
+    const path = maskSecrets(req.path);
+    const mistake = err instanceof AppError ? undefined : clientMistake(err);
+    if (mistake) {
+      log.debug({ status: mistake.status, method: req.method, path, reason: maskSecrets(String((err as Error)?.message ?? err)) }, 'client error');
+      res.status(mistake.status).json({ error: { code: mistake.code, message: mistake.message } });
+      return;
+    }
+    if (!(err instanceof AppError)) log.error({ err, method: req.method, path }, 'request failed');
+    if (err instanceof LoginRefused) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
     res.status(statusOf(err)).json({ error: toWireError(err) });
   };
 }

@@ -12,6 +12,7 @@ import { AppError, Gone, Invalid, NotFound, toWireError } from '../platform/erro
 import type { Logger } from '../platform/logger';
 import { parseInput as parse } from '../protocol/parseInput';
 import { JoinRequest, type ClientToServerEvents, type EndReason, type ServerToClientEvents } from '../protocol/signaling';
+import { socketOriginGate } from '../http/originCheck';
 import { authenticate, type AuthDeps } from './authenticate';
 import { END_MESSAGES } from './endMessages';
 import { actionFor, IN_CALL_HANDLERS, type HandlerContext } from './handlers';
@@ -34,6 +35,8 @@ export interface SignalingDeps extends AuthDeps {
   captures: CaptureRequests;
   accounts: AccountService;
   cases: CaseService;
+  /** PUBLIC_URL: pages served there (behind a proxy that rewrites Host) may open sockets too. */
+  publicUrl?: string;
 }
 
 /**
@@ -50,7 +53,14 @@ export class SignalingServer {
     private readonly deps: SignalingDeps,
     private readonly log: Logger,
   ) {
-    this.io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 256 * 1024, pingInterval: 5000, pingTimeout: 5000 });
+    this.io = new Server(httpServer, {
+      serveClient: false,
+      maxHttpBufferSize: 256 * 1024,
+      pingInterval: 5000,
+      pingTimeout: 5000,
+      // Another site's page may not open a socket with a phone's link or the staff's cookie (same rule as HTTP POSTs).
+      allowRequest: socketOriginGate(this.deps.publicUrl),
+    });
     this.io.use((socket, next) => {
       authenticate(this.deps, socket.handshake.auth, socket.handshake.headers.cookie, socket.handshake.address)
         .then((identity) => {
@@ -146,19 +156,26 @@ export class SignalingServer {
     let windowStart = Date.now();
     let eventsInWindow = 0;
 
-    const respond = (event: string, args: unknown[], work: (raw: unknown) => Promise<unknown>) => {
-      const ack = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (r: unknown) => void) : undefined;
-      const raw = ack && args.length === 1 ? undefined : args[0];
+    /** Counts one incoming message, known or not, against the cap; over it the page is told why and disconnected. */
+    const overCap = (event: string): boolean => {
       const now = Date.now();
       if (now - windowStart > 1000) {
         windowStart = now;
         eventsInWindow = 0;
       }
-      if (++eventsInWindow > MAX_EVENTS_PER_SECOND) {
-        socket.emit('protocol:error', { code: 'rate_limited', message: '消息过于频繁，连接已断开', event });
+      if (++eventsInWindow <= MAX_EVENTS_PER_SECOND) return false;
+      if (socket.connected) {
+        log.warn({ event: event.slice(0, 64) }, 'message flood: page disconnected');
+        socket.emit('protocol:error', { code: 'rate_limited', message: '消息过于频繁，连接已断开', event: event.slice(0, 64) });
         socket.disconnect(true);
-        return;
       }
+      return true;
+    };
+
+    const respond = (event: string, args: unknown[], work: (raw: unknown) => Promise<unknown>) => {
+      const ack = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as (r: unknown) => void) : undefined;
+      const raw = ack && args.length === 1 ? undefined : args[0];
+      if (overCap(event)) return;
       work(raw)
         .then((data) => ack?.({ ok: true, data }))
         .catch((err: unknown) => {
@@ -236,10 +253,15 @@ export class SignalingServer {
       );
     }
 
-    socket.onAny((event: string) => {
-      if (event !== 'call:join' && !(event in IN_CALL_HANDLERS)) {
-        socket.emit('protocol:error', { code: 'invalid', message: '未知的消息类型', event });
-      }
+    // Known events are counted by respond(); unknown ones count here, so a flood of them disconnects too.
+    socket.onAny((rawEvent: unknown, ...args: unknown[]) => {
+      const event = String(rawEvent);
+      if (event === 'call:join' || Object.hasOwn(IN_CALL_HANDLERS, event)) return;
+      if (overCap(event)) return;
+      const error = { code: 'invalid', message: '未知的消息类型' };
+      socket.emit('protocol:error', { ...error, event: event.slice(0, 64) });
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') (ack as (r: unknown) => void)({ ok: false, error });
     });
 
     socket.on('disconnect', (reason) => {

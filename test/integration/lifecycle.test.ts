@@ -43,11 +43,18 @@ describe('server lifecycle', () => {
     const srv = await startTestServer({ REDIS_URL: external.socketPath });
     try {
       expect(fs.existsSync(path.join(srv.dataDir, 'redis'))).toBe(false);
-      // Rate-limit counters land in the external Redis.
+      // Log-in and link counters land in the external Redis.
       const cookie = await loginCookie(srv.url);
-      await createCase(srv.url, cookie);
-      const keys = await srv.server.redis.keys('rl:*');
-      expect(keys.length).toBeGreaterThan(0);
+      const c = await createCase(srv.url, cookie);
+      expect((await fetch(c.joinUrl)).status).toBe(200);
+      const { connectRedis } = await import('../../server/platform/redis');
+      const direct = connectRedis({ socketPath: external.socketPath });
+      try {
+        expect((await direct.keys('rl:link:*')).length).toBeGreaterThan(0);
+        expect((await direct.dbsize())).toBeGreaterThan(1);
+      } finally {
+        direct.disconnect();
+      }
     } finally {
       await srv.stop();
       await external.stop();

@@ -78,6 +78,7 @@ const HTTP_RULES: Record<string, Who> = {
   'POST /api/accounts/:id/disable': MANAGES_ACCOUNTS,
   'POST /api/accounts/:id/enable': MANAGES_ACCOUNTS,
   'POST /api/accounts/:id/reset-password': MANAGES_ACCOUNTS,
+  'POST /api/accounts/:id/unlock': MANAGES_ACCOUNTS,
   'GET /api/staff': PICKS_STAFF,
   // Every account gets the list of what it may see (which cases: checked below).
   'GET /api/cases': STAFF,

@@ -3,14 +3,14 @@ import { NewAccountInput, ResetPasswordInput, UpdateAccountInput } from '../../p
 import { parseInput as parseBody } from '../../protocol/parseInput';
 import type { HttpContext, Locals } from '../HttpContext';
 
-/** The admin's account management: create, change roles and departments, disable, reset passwords. */
+/** The admin's account management: create, change roles and departments, disable, reset passwords, lift log-in locks. */
 export function accountRoutes({ deps, requireStaff, allow }: HttpContext): express.Router {
   const r = express.Router();
   const target = (id: string) => ({ kind: 'account' as const, accountId: id });
 
   r.get('/api/accounts', requireStaff, async (_req, res: Response<unknown, Locals>) => {
     allow(res, 'account.manage', { kind: 'office' });
-    res.json({ accounts: await deps.accounts.list() });
+    res.json({ accounts: await deps.accounts.listWithLocks() });
   });
 
   r.post('/api/accounts', requireStaff, async (req, res: Response<unknown, Locals>) => {
@@ -37,6 +37,14 @@ export function accountRoutes({ deps, requireStaff, allow }: HttpContext): expre
     const id = String(req.params.id);
     allow(res, 'account.manage', target(id));
     await deps.accounts.enable(id);
+    res.json({ ok: true });
+  });
+
+  // Lifts a log-in lock after failed attempts (shown as `lockedUntil` in the list).
+  r.post('/api/accounts/:id/unlock', requireStaff, async (req, res: Response<unknown, Locals>) => {
+    const id = String(req.params.id);
+    allow(res, 'account.manage', target(id));
+    await deps.accounts.unlock(id);
     res.json({ ok: true });
   });
 

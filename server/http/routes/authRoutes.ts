@@ -11,8 +11,8 @@ export function authRoutes({ deps, requireStaff, allow }: HttpContext): express.
   const r = express.Router();
   r.post('/api/login', async (req, res) => {
     const input = parseBody(LoginInput, req.body);
-    await deps.loginLimiter.hit(`${req.ip}:${input.username}`);
-    const { token, member, expiresAt } = await deps.accounts.login(input.username, input.password);
+    // Limits per username, per address and office-wide live in the account service's LoginThrottle.
+    const { token, member, expiresAt } = await deps.accounts.login(input.username, input.password, req.ip ?? 'unknown');
     res.cookie(LOGIN_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: deps.secureCookies, expires: new Date(expiresAt), path: '/' });
     res.json({ member });
   });
