@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import type Redis from 'ioredis';
 import { AccountService } from './accounts/AccountService';
-import { LoginThrottle } from './accounts/LoginThrottle';
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './accounts/LoginThrottle';
 import { createAuthorize } from './accounts/authorize';
 import { CallRegistry } from './call/CallRegistry';
 import { CaseService } from './cases/CaseService';
@@ -159,7 +159,12 @@ export class KanyanServer {
       redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
       teardown.push(() => void redis.disconnect());
 
-      const accounts = new AccountService(store.accounts, store.logins, clock, log, new LoginThrottle(redis, clock, log));
+      const accounts = new AccountService(store.accounts, store.logins, clock, log, new LoginThrottle(redis, clock, log, {
+        ...DEFAULT_LOGIN_LIMITS,
+        account: { ...DEFAULT_LOGIN_LIMITS.account, failures: config.login.accountFailures },
+        address: { ...DEFAULT_LOGIN_LIMITS.address, failures: config.login.addressFailures },
+        office: { ...DEFAULT_LOGIN_LIMITS.office, failures: config.login.officeFailuresPerMinute },
+      }));
       const seeded = await accounts.seed(config.seedAdmin.username, config.seedAdmin.password);
       if (seeded.generatedPassword) writeSecretNote(config.dataDir, INITIAL_PASSWORD_FILE, seeded.generatedPassword);
       const authorize = createAuthorize(log.child({ part: 'authorize' }));

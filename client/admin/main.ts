@@ -11,7 +11,7 @@ interface Boot {
   permitTypes: string[];
 }
 
-type AccountRow = Member & { disabledAt?: number; createdAt: number };
+type AccountRow = Member & { disabledAt?: number; createdAt: number; lockedUntil?: number };
 
 const boot = readBoot<Boot>();
 const app = document.getElementById('app')!;
@@ -107,6 +107,7 @@ function accountsPage(me: Member): HTMLElement {
   function accountRows(a: AccountRow): HTMLElement[] {
     const self = a.id === me.id;
     const disabled = a.disabledAt !== undefined;
+    const locked = a.lockedUntil !== undefined && a.lockedUntil > Date.now();
     const extra = h('tr', { class: 'account-extra', hidden: true }, h('td', { colSpan: 6 }));
     const cell = extra.firstElementChild as HTMLTableCellElement;
     const openExtra = (content: HTMLElement) => {
@@ -130,12 +131,14 @@ function accountsPage(me: Member): HTMLElement {
         h('span', { class: `account-state ${disabled ? 'is-disabled' : 'is-active'}` }, disabled ? t('admin.disabled') : t('admin.active')),
         disabled ? h('span', { class: 'muted small-text' }, ` ${beijingTime(a.disabledAt!)}`) : null,
         a.mustChangePassword && !disabled ? h('span', { class: 'badge must-change' }, t('admin.mustChange')) : null,
+        locked ? h('span', { class: 'badge locked' }, fill('admin.lockedUntil', { time: beijingTime(a.lockedUntil!) })) : null,
       ),
       h(
         'td',
         { class: 'account-actions' },
         h('button', { class: 'small edit', onclick: () => openExtra(editForm(a, closeExtra)) }, t('admin.edit')),
         h('button', { class: 'small reset', onclick: () => openExtra(resetForm(a, closeExtra)) }, t('admin.reset')),
+        locked ? h('button', { class: 'small unlock', onclick: () => act(api('POST', `/api/accounts/${a.id}/unlock`), fill('admin.unlockedDone', { u: a.username })) }, t('admin.unlock')) : null,
         self
           ? null
           : disabled

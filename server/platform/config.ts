@@ -30,6 +30,9 @@ const EnvSchema = z.object({
   INSPECTOR_USER: z.string().regex(/^[A-Za-z0-9._-]{2,40}$/).optional(),
   INSPECTOR_PASSWORD: z.string().min(8).optional(),
   JOIN_LINK_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(20),
+  LOGIN_OFFICE_MAX_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
   RECONNECT_GRACE_SECONDS: z.coerce.number().positive().max(600).default(30),
   SEED_DEMO: bool.default('true'),
   GALLERY_UPLOADS: bool.default('false'),
@@ -54,6 +57,8 @@ export interface Config {
   /** The first account, made on an empty database: an administrator who may also inspect and supervise. */
   seedAdmin: { username: string; password?: string };
   joinLinkTtlMs: number;
+  /** Log-in limits: failures before a username locks, per address per 10 minutes, office-wide per minute. */
+  login: { accountFailures: number; addressFailures: number; officeFailuresPerMinute: number };
   reconnectGraceMs: number;
   seedDemo: boolean;
   /** Whether the phone may send an existing photo from its gallery, and how far its EXIF may stray. */
@@ -100,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     seedAdmin: { username: e.ADMIN_USER ?? e.INSPECTOR_USER ?? 'admin', password: e.ADMIN_PASSWORD ?? e.INSPECTOR_PASSWORD },
     joinLinkTtlMs: e.JOIN_LINK_TTL_HOURS * 3600_000,
+    login: { accountFailures: e.LOGIN_MAX_FAILURES, addressFailures: e.LOGIN_ADDRESS_MAX_FAILURES, officeFailuresPerMinute: e.LOGIN_OFFICE_MAX_FAILURES_PER_MINUTE },
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
     gallery: { allowed: e.GALLERY_UPLOADS, maxExifTimeSkewMs: e.EXIF_MAX_TIME_SKEW_MINUTES * 60_000, maxExifGpsMismatchM: e.EXIF_MAX_GPS_MISMATCH_M },
