@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createLogger } from '../../server/platform/logger';
 import { RedisProcess } from '../../server/platform/RedisProcess';
 import { ask, connect, connected, type TestSocket } from '../support/sockets';
-import { createCase, INSPECTOR, loginCookie, startTestServer } from '../support/testServer';
+import { testJpeg } from '../support/images';
+import { captureTicket, createCase, INSPECTOR, loginCookie, startTestServer } from '../support/testServer';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -33,6 +34,14 @@ describe('faults', () => {
 
       const redis = srv.server.redisProcess!;
       const oldPid = redis.pid!;
+      // A photo is on its way when Redis dies: it is taken in, or refused with 503 and retried, never lost or doubled.
+      const point = (await srv.server.walks.view(c.sessionId)).points[0]!.key;
+      const capture = await captureTicket(srv, c.sessionId, point);
+      const requestId = `redis-kill-${Date.now()}`;
+      const photo = await testJpeg(1600, 1200);
+      const upload = () =>
+        fetch(`${srv.url}/j/${c.token}/photos?${new URLSearchParams({ point, requestId, capture, lat: '39.9', lon: '116.4', accuracy: '5', fixTime: String(Date.now()) })}`, { method: 'POST', body: new Uint8Array(photo) });
+      const inFlight = upload();
       process.kill(oldPid, 'SIGKILL');
       const killedAt = Date.now();
       const seen = new Set<number>();
@@ -53,6 +62,13 @@ describe('faults', () => {
       expect(redis.restarts).toBe(1);
       const health = await (await fetch(`${srv.url}/healthz`)).json();
       expect(health).toMatchObject({ ok: true, checks: { redis: { ok: true, detail: { restarts: 1 } }, store: { ok: true }, media: { ok: true } } });
+      const first = (await inFlight).status;
+      expect([200, 201, 503]).toContain(first);
+      let status = first;
+      for (let i = 0; i < 20 && status === 503; i++) status = (await upload()).status;
+      expect([200, 201]).toContain(status);
+      const items = (await srv.server.store.evidence.listBySession(c.sessionId)).filter((e) => e.requestId === requestId);
+      expect(items).toHaveLength(1);
       // The call never depended on Redis: the phone is still in it.
       expect((await ask(phone, 'position', { lat: 39.9, lon: 116.4, accuracy: 5, fixTime: Date.now() })).ok).toBe(true);
     } finally {
