@@ -1,4 +1,5 @@
-import type { CaptureProgress, PositionReport } from '../../server/protocol/signaling';
+import type { CaptureProgress, PhotoRefusal, PositionReport } from '../../server/protocol/signaling';
+import { t } from '../shared/i18n';
 import { PhotoStore } from './PhotoStore';
 
 interface PendingPhoto {
@@ -21,9 +22,60 @@ export interface UploaderHooks {
 }
 
 /**
- * Keeps every photo until the server confirms it: uploads at once, and on a weak or lost
- * connection retries in the background with back-off. Each photo has its own request id, so a
- * retry of an upload the server already took in does not make a second evidence item.
+ * What became of one upload attempt. `refused`: the server said the photo itself is bad (a
+ * PhotoRefusal reason), the only case a photo is given up. `parked`: the link is gone; the photo
+ * waits on the phone for a new link of the same session. `wait`: anything else (network, server
+ * fault, busy server, a ticket or session the server may yet accept): the photo stays queued.
+ */
+export type UploadOutcome =
+  | { kind: 'done' }
+  | { kind: 'refused'; reason: string; message: string }
+  | { kind: 'parked' }
+  | { kind: 'wait'; message: string; transient: boolean; retryAfterMs?: number };
+
+/** The refusals that are about the photo itself. A Record, so the compiler keeps it in step with the server's list. */
+const FINAL: Record<PhotoRefusal, true> = {
+  photo_not_image: true,
+  photo_damaged: true,
+  photo_too_large_pixels: true,
+  photo_too_big: true,
+  photo_path_in_name: true,
+  photo_empty: true,
+};
+
+/** Link and session refusals (404/410 from the join link): the page cannot send from this link any more. */
+const LINK_GONE = /^(link|session)_/;
+
+export interface UploadResponse {
+  status: number;
+  error?: { code?: string; message?: string; reason?: string };
+  /** The `Retry-After` header, if any. */
+  retryAfter?: string | null;
+}
+
+/** Decides what an answer to a photo upload means for the photo on the phone. Pure, so the rule can be tested by itself. */
+export function classifyUpload(res: UploadResponse | 'network_error'): UploadOutcome {
+  if (res === 'network_error') return { kind: 'wait', message: t('photo.wait.network'), transient: true };
+  if (res.status >= 200 && res.status < 300) return { kind: 'done' };
+  const reason = res.error?.reason;
+  const serverMessage = res.error?.message ? oneLine(res.error.message) : undefined;
+  if ((reason !== undefined && Object.prototype.hasOwnProperty.call(FINAL, reason)) || res.status === 413) {
+    return { kind: 'refused', reason: reason ?? 'photo_too_big', message: serverMessage ?? t('photo.failed') };
+  }
+  // The link was revoked, re-issued or has expired, or the session is over or paused. A 404 without a reason is an unknown link too.
+  if ((res.status === 404 || res.status === 410) && (reason === undefined ? res.status === 404 : LINK_GONE.test(reason))) return { kind: 'parked' };
+  const retryAfterMs = retryAfter(res.retryAfter);
+  if (res.status === 429) return { kind: 'wait', message: serverMessage ?? t('photo.wait.busy'), transient: true, retryAfterMs };
+  if (res.status >= 500 || res.status === 408) return { kind: 'wait', message: serverMessage ?? t('photo.wait.server'), transient: true, retryAfterMs };
+  // A refusal that is not about the photo (ticket, session state, office setting): kept, asked again less often.
+  return { kind: 'wait', message: serverMessage ?? `${t('photo.wait.server')} (HTTP ${res.status})`, transient: false, retryAfterMs };
+}
+
+/**
+ * Keeps every photo until the server confirms it or refuses the photo itself: uploads at once, and
+ * on a weak or lost connection, a busy or failing server, or a refusal the server may yet change its
+ * mind on, retries in the background with back-off and says why it waits. Each photo has its own
+ * request id, so a retry of an upload the server already took in does not make a second evidence item.
  */
 export class PhotoUploader {
   private readonly queue: PendingPhoto[] = [];
@@ -64,19 +116,25 @@ export class PhotoUploader {
       while (this.queue.length) {
         const p = this.queue[0]!;
         const outcome = await this.send(p);
-        if (outcome === 'retry') {
+        if (outcome.kind === 'wait') {
           p.attempts++;
-          this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'retrying' });
+          this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'retrying', message: outcome.message });
           // One photo the server keeps failing on must not hold back the ones behind it.
           this.queue.push(this.queue.shift()!);
-          await sleep(Math.min(15_000, 1000 * 2 ** Math.min(p.attempts - 1, 4)));
+          // Network and server faults clear quickly; a refusal about the ticket or the session is asked again less often.
+          const capMs = outcome.transient ? 15_000 : 60_000;
+          const backOff = Math.min(capMs, 1000 * 2 ** Math.min(p.attempts - 1, 6));
+          await sleep(Math.min(Math.max(backOff, outcome.retryAfterMs ?? 0), 120_000));
           continue;
         }
-        if (outcome === 'parked') {
+        if (outcome.kind === 'parked') {
           // Kept in IndexedDB: the page opened from a new link for this session sends it.
           this.queue.length = 0;
           this.hooks.parked();
           return;
+        }
+        if (outcome.kind === 'refused') {
+          this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'failed', message: outcome.message });
         }
         this.queue.shift();
         await this.saved.delete(p.requestId);
@@ -87,30 +145,63 @@ export class PhotoUploader {
     }
   }
 
-  private async send(p: PendingPhoto): Promise<'done' | 'retry' | 'parked'> {
+  private async send(p: PendingPhoto): Promise<UploadOutcome> {
     this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'uploading' });
-    const q = new URLSearchParams({ point: p.pointKey, requestId: p.requestId, deviceTime: String(p.deviceTime), source: p.source ?? 'photo' });
+    const q = new URLSearchParams({ point: p.pointKey, requestId: p.requestId, source: p.source ?? 'photo' });
+    // A claim the server would refuse as implausible (a phone clock far off) is left out: the photo
+    // then arrives without it, instead of being refused for ever.
+    if (plausibleTime(p.deviceTime)) q.set('deviceTime', String(p.deviceTime));
     if (p.captureId) q.set('capture', p.captureId);
-    if (p.fix) {
+    if (p.fix && plausibleFix(p.fix)) {
       q.set('lat', String(p.fix.lat));
       q.set('lon', String(p.fix.lon));
       q.set('accuracy', String(p.fix.accuracy));
       q.set('fixTime', String(p.fix.fixTime));
     }
+    let res: Response;
     try {
-      const res = await fetch(`/j/${encodeURIComponent(this.token)}/photos?${q}`, { method: 'POST', body: p.blob, headers: { 'Content-Type': p.blob.type || 'application/octet-stream' } });
-      if (res.ok) return 'done'; // the server reports "received" to the inspector itself
-      if (res.status === 404 || res.status === 410) return 'parked'; // the link was revoked, re-issued or has expired
-      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-        const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-        this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'failed', message: body.error?.message?.slice(0, 300) });
-        return 'done';
-      }
-      return 'retry';
+      res = await fetch(`/j/${encodeURIComponent(this.token)}/photos?${q}`, { method: 'POST', body: p.blob, headers: { 'Content-Type': p.blob.type || 'application/octet-stream' } });
     } catch {
-      return 'retry';
+      return classifyUpload('network_error');
     }
+    // The server reports "received" to the inspector itself.
+    if (res.ok) return { kind: 'done' };
+    const body = (await res.json().catch(() => ({}))) as { error?: UploadResponse['error'] };
+    return classifyUpload({ status: res.status, error: body.error, retryAfter: res.headers.get('Retry-After') });
   }
+}
+
+// The server's bounds for phone claims (server/protocol/signaling.ts: CLAIMED_TIME_RANGE, ClaimedAccuracy);
+// repeated here because pages import only types from the protocol.
+const EARLIEST = Date.UTC(2020, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
+function plausibleTime(ms: number): boolean {
+  return Number.isInteger(ms) && ms >= EARLIEST && ms <= LATEST;
+}
+
+function plausibleFix(f: PositionReport): boolean {
+  return Math.abs(f.lat) <= 90 && Math.abs(f.lon) <= 180 && f.accuracy > 0 && f.accuracy <= 100_000 && plausibleTime(f.fixTime);
+}
+
+/** `Retry-After` in seconds or as an HTTP date, in ms from now. */
+function retryAfter(header: string | null | undefined): number | undefined {
+  if (!header) return undefined;
+  const s = Number(header);
+  if (Number.isFinite(s)) return Math.max(0, s * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** The console shows the message on one line of at most 300 characters (the server checks both), cut between characters. */
+function oneLine(s: string): string {
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+  let out = '';
+  for (const ch of clean.trim()) {
+    if (out.length + ch.length > 300) break;
+    out += ch;
+  }
+  return out.trim();
 }
 
 function newRequestId(): string {

@@ -339,6 +339,14 @@ async function applyRequest(req: CameraRequest, fromInspector: boolean): Promise
 socket.on('camera:request', (req) => void applyRequest(req, true));
 socket.on('walk:prompt', showPrompt);
 
+/** Why each waiting photo waits, as last told: the phone says it again only when the reason changes, not at every retry. */
+const waitingShown = new Map<string, string>();
+function noteWaiting(requestId: string, why: string): void {
+  if (facts.end || waitingShown.get(requestId) === why) return;
+  waitingShown.set(requestId, why);
+  toast(fill('photo.waiting', { why }), 'info', 5000);
+}
+
 const uploader = new PhotoUploader(boot.token, boot.sessionId, {
   parked: () => {
     // The link no longer takes photos. Say where they are, and whether anything can still send them.
@@ -356,8 +364,11 @@ const uploader = new PhotoUploader(boot.token, boot.sessionId, {
   },
   progress: (p) => {
     if (socket.connected && session) socket.emit('capture:progress', p, () => undefined);
-    if (p.state === 'retrying' && !facts.end) toast(t('photo.retrying'), 'info', 2500);
-    if (p.state === 'failed') toast(p.message ?? t('photo.failed'), 'error', 6000);
+    if (p.state === 'retrying') noteWaiting(p.requestId, p.message ?? t('photo.retrying'));
+    if (p.state === 'failed') {
+      waitingShown.delete(p.requestId);
+      toast(fill('photo.refused', { why: p.message ?? t('photo.failed') }), 'error', 8000);
+    }
   },
   busy: (uploading) => {
     // A photo going up on a weak uplink must not freeze the live picture: give the video less room meanwhile.

@@ -15,6 +15,15 @@ const RESULT_KEYS: Record<string, MessageKey> = {
   onsite_required: 'result.onsite_required',
 };
 
+/** Chip labels: a photo that waits is kept on the phone (the reason says why), a refused one was the photo's own fault. */
+const CAPTURE_LABEL: Partial<Record<CaptureProgress['state'], MessageKey>> = { retrying: 'capture.state.waiting', failed: 'capture.state.refused' };
+
+/** A requested photo not yet in: what the phone is doing with it and, when it waits or was refused, why. */
+function captureChip(c: CaptureProgress): HTMLElement {
+  const label = t(CAPTURE_LABEL[c.state] ?? (`capture.state.${c.state}` as MessageKey));
+  return h('span', { class: `capture-state state-${c.state}`, 'data-request-id': c.requestId, title: c.message }, label, c.message ? h('span', { class: 'capture-reason' }, `：${c.message}`) : null);
+}
+
 export interface ChecklistOptions {
   /** The logged-in account: its departments decide which permits it may sign off. */
   member: Member;
@@ -148,7 +157,7 @@ export class ChecklistPanel {
           ph.flags.length ? h('span', { class: 'flags' }, ph.flags.map((f) => t(`photo.flag.${f}` as MessageKey)).join('；')) : null,
         ),
       ),
-      ...inFlight.map((c) => h('span', { class: `capture-state state-${c.state}`, 'data-request-id': c.requestId }, `${t(`capture.state.${c.state}` as MessageKey)}${c.message ? `：${c.message}` : ''}`)),
+      ...inFlight.map(captureChip),
     );
     const ro = this.opts.readOnly;
     return h(

@@ -338,6 +338,15 @@ const zh = {
   'phone.photosKept.newLink': '未发送的照片已保存在本手机上，用新链接打开后会自动发送。',
   'phone.photosKept.sameLink': '未发送的照片已保存在本手机上，重新进入后会自动发送。',
   // --- end of phone page ---
+  // photo hardening: why a photo waits or was refused (phone and console)
+  'photo.wait.network': '网络不好，照片稍后自动重传',
+  'photo.wait.server': '服务器暂时无法接收照片，稍后自动重传',
+  'photo.wait.busy': '服务器繁忙，照片稍后自动重传',
+  'photo.waiting': '照片已保存在手机上，会自动重传。原因：{why}',
+  'photo.refused': '这张照片无法作为证据，已从手机删除：{why}',
+  'capture.state.waiting': '等待重传',
+  'capture.state.refused': '照片被拒收',
+  // --- end of photo hardening ---
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -680,6 +689,15 @@ const en: Record<MessageKey, string> = {
   'phone.photosKept.newLink': 'Unsent photos are kept on this phone and go up when you open the new link.',
   'phone.photosKept.sameLink': 'Unsent photos are kept on this phone and go up when you join again.',
   // --- end of phone page ---
+  // photo hardening: why a photo waits or was refused (phone and console)
+  'photo.wait.network': 'Weak network: the photo will be re-sent automatically',
+  'photo.wait.server': 'The server cannot take the photo right now; it will be re-sent automatically',
+  'photo.wait.busy': 'The server is busy; the photo will be re-sent automatically',
+  'photo.waiting': 'The photo is kept on the phone and will be re-sent automatically. Reason: {why}',
+  'photo.refused': 'This photo cannot be used as evidence and was removed from the phone: {why}',
+  'capture.state.waiting': 'waiting to re-send',
+  'capture.state.refused': 'photo refused',
+  // --- end of photo hardening ---
 };
 
 function pickLang(): 'zh-CN' | 'en' {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { canonicalJson } from '../checklist/canonicalJson';
 import type { CaseRecord } from '../cases/CaseRecord';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
+import { oneLine } from '../protocol/text';
 import type { Store } from '../store/Store';
 import type { EvidenceChain } from './EvidenceChain';
 import type { EvidenceFiles } from './EvidenceFiles';
@@ -62,8 +63,9 @@ export class CaseExporter {
   }
 }
 
+/** Stored names may predate the edge checks: each goes on its own line with its line breaks and control characters removed. */
 function readme(c: CaseRecord): string {
-  return `Kanyan evidence export — ${c.caseNumber} ${c.businessName}
+  return `Kanyan evidence export — ${oneLine(c.caseNumber, 60)} ${oneLine(c.businessName)}
 
 records.jsonl      one signed record per line: {"record", "hash", "signature"}, in chain order
 records/NNNNNN.json the canonical JSON of record NNNNNN (the bytes that were hashed and signed)
@@ -76,7 +78,7 @@ keys/<keyId>.pem    the public key of every key that signed a record here ("keyI
                     keys.json says when each was active. Compare the key ids with the ones the
                     office publishes at /.well-known/kanyan-evidence-keys.json
 
-Check everything:       npm run verify -- ${c.caseNumber}.tar
+Check everything:       npm run verify -- ${oneLine(c.caseNumber, 60)}.tar
 Check one record by hand (record 1; <keyId> is its "keyId"):
   sha256sum records/000001.json            # equals "hash" of line 1 of records.jsonl
   openssl pkeyutl -verify -pubin -inkey keys/<keyId>.pem -rawin -in records/000001.json -sigfile records/000001.sig

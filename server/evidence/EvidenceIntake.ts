@@ -8,6 +8,7 @@ import type { InspectionEvents } from '../inspection/InspectionEvents';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
 import type { TypedEvents } from '../platform/TypedEvents';
 import type { Clock } from '../platform/clock';
+import type { PhotoRefusal } from '../protocol/signaling';
 import { Conflict, Invalid, NotFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import type { Store } from '../store/Store';
@@ -40,7 +41,21 @@ export interface IntakeArgs {
   requestId?: string;
   /** For a camera photo: the ticket of the inspector's request it answers. */
   captureTicket?: string;
+  /** When the server received the fix in `claim` (a frame uses the phone's latest reported fix): ages it by the server's clock. */
+  fixReceivedAt?: number;
 }
+
+/**
+ * A fix older than this (or this far in the future) when the photo was taken does not show where the
+ * photo was taken: the photo is kept, its distance verdict becomes uncertain, and the stamp says so.
+ */
+export const MAX_FIX_AGE_MS = 10 * 60_000;
+
+/** Why a photo was refused for what it is; the phone drops such a photo (every other refusal keeps it queued). */
+const IMAGE_REFUSALS = {
+  photo_damaged: '图片已损坏，无法作为证据，请重新拍摄',
+  photo_too_large_pixels: `图片像素过多（超过 ${MAX_INPUT_PIXELS / 10_000} 万像素），无法作为证据`,
+} as const;
 
 /**
  * What the intake needs from the inspection's owner: whether the session still takes evidence, and
@@ -112,7 +127,7 @@ export class EvidenceIntake {
       }
     }
     const type = imageTypeOf(a.bytes);
-    if (!type) throw new Invalid('上传的不是 JPEG 或 PNG 图片（按文件内容判断）', 'not an image by content');
+    if (!type) throw new Invalid('上传的不是 JPEG 或 PNG 图片（按文件内容判断）', 'not an image by content', 'photo_not_image' satisfies PhotoRefusal);
     const point = await this.pointFor(a.sessionId, a.pointKey);
 
     const checked: EvidenceItem['checked'] & Record<string, unknown> = {};
@@ -120,9 +135,13 @@ export class EvidenceIntake {
     if (hasFix) {
       checked.distanceM = Math.round(distanceMetres({ lat: a.claim.lat!, lon: a.claim.lon! }, a.caseRecord.address) * 10) / 10;
     }
+    const fixAgeMs = this.fixAge(a, serverTime);
+    const staleFix = fixAgeMs !== undefined && Math.abs(fixAgeMs) > MAX_FIX_AGE_MS;
+    if (fixAgeMs !== undefined) checked.fixAgeMs = fixAgeMs;
+    if (staleFix) checked.fixStale = true;
     if (point.evidence.maxDistanceM !== undefined) {
       checked.limitM = point.evidence.maxDistanceM;
-      checked.distance = hasFix ? distanceVerdict(checked.distanceM!, a.claim.accuracyM ?? 0, point.evidence.maxDistanceM) : 'uncertain';
+      checked.distance = hasFix && !staleFix ? distanceVerdict(checked.distanceM!, a.claim.accuracyM ?? 0, point.evidence.maxDistanceM) : 'uncertain';
     }
     if (a.claim.deviceTime !== undefined) checked.clockSkewMs = a.claim.deviceTime - serverTime;
     const exif = a.source === 'gallery' ? await this.compareExif(a.bytes, serverTime, a.claim, a.caseRecord.address, checked) : undefined;
@@ -139,9 +158,10 @@ export class EvidenceIntake {
         position: hasFix ? { lat: a.claim.lat!, lon: a.claim.lon!, accuracyM: a.claim.accuracyM ?? 0 } : undefined,
         distanceM: checked.distanceM,
         distanceRule: checked.limitM !== undefined ? { limitM: checked.limitM, verdict: checked.distance! } : undefined,
+        staleFixMs: staleFix ? fixAgeMs : undefined,
       });
     } catch (err) {
-      if (err instanceof ImageRejected) throw new Invalid('图片已损坏或尺寸过大，无法作为证据', err.message);
+      if (err instanceof ImageRejected) throw new Invalid(IMAGE_REFUSALS[err.reason], err.message, err.reason);
       throw err;
     }
 
@@ -188,6 +208,18 @@ export class EvidenceIntake {
     await this.store.evidence.insertAll([original, derivative]);
     await this.attachToWalk(original);
     return { original, stamped: derivative, duplicate: false };
+  }
+
+  /**
+   * How old the phone's fix was when the photo was taken. Both times of a phone photo are the phone's
+   * own clock, so a wrong clock cancels out, and a photo that waited hours in the phone's queue on a
+   * weak connection is not mistaken for one with an old fix (its server time is the arrival). A frame
+   * is taken now, with the fix the server received last. Undefined without a fix time.
+   */
+  private fixAge(a: IntakeArgs, serverTime: number): number | undefined {
+    if (a.fixReceivedAt !== undefined) return serverTime - a.fixReceivedAt;
+    if (a.claim.fixTime === undefined) return undefined;
+    return (a.claim.deviceTime ?? serverTime) - a.claim.fixTime;
   }
 
   /** Puts the photo on its checklist point unless it is there already or the checklist has closed meanwhile. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SessionState } from '../inspection/SessionState';
+import { humanText } from './text';
 import type { ApplicantPrompt, WalkView } from './walk';
 
 // The socket.io wire contract shared by server and pages. Every client message is parsed with
@@ -9,12 +10,29 @@ import type { ApplicantPrompt, WalkView } from './walk';
 const Id = z.string().min(1).max(100);
 const Obj = z.record(z.string(), z.unknown());
 
+/**
+ * The times a phone may claim (its fix time, its own clock), in ms since the epoch. A schema has no
+ * clock, so this is a plausible absolute range: outside it the phone's clock is broken, not merely
+ * off, and the value is junk (1e300 once went into a record). Closeness to the server's time is
+ * judged where the claim is used, with the server's clock (EvidenceIntake flags a stale fix).
+ */
+export const CLAIMED_TIME_RANGE = { min: Date.UTC(2020, 0, 1), max: Date.UTC(2100, 0, 1) } as const;
+export const ClaimedTime = z
+  .number()
+  .int()
+  .min(CLAIMED_TIME_RANGE.min, '手机时间不合理（早于 2020 年），请校准手机时间')
+  .max(CLAIMED_TIME_RANGE.max, '手机时间不合理（晚于 2100 年），请校准手机时间');
+/** A phone-reported accuracy in metres: positive, and no coarser than 100 km. */
+export const ClaimedAccuracy = z.number().positive('定位精度必须大于 0').max(100_000, '定位精度不合理');
+export const Latitude = z.number().min(-90).max(90);
+export const Longitude = z.number().min(-180).max(180);
+
 export const RtpCapabilitiesInput = z.object({ codecs: z.array(Obj).max(200), headerExtensions: z.array(Obj).max(200).optional() }).passthrough();
 
 export const JoinRequest = z.object({
   rtpCapabilities: RtpCapabilitiesInput,
-  /** The page's own clock, for skew diagnostics only. */
-  clientTime: z.number().optional(),
+  /** The page's own clock, for skew diagnostics only: an implausible one is dropped, never a reason to refuse the call. */
+  clientTime: ClaimedTime.optional().catch(undefined),
 });
 
 export const ConnectTransportRequest = z.object({
@@ -35,10 +53,10 @@ export const ProduceRequest = z.object({
 export const ResumeConsumerRequest = z.object({ consumerId: Id });
 
 export const PositionReport = z.object({
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(180),
-  accuracy: z.number().min(0).max(100_000),
-  fixTime: z.number().int().positive(),
+  lat: Latitude,
+  lon: Longitude,
+  accuracy: ClaimedAccuracy,
+  fixTime: ClaimedTime,
 });
 export type PositionReport = z.infer<typeof PositionReport>;
 
@@ -48,10 +66,11 @@ export type CameraAction = z.infer<typeof CameraAction>;
 export const CameraRequest = z.object({ action: CameraAction, zoom: z.number().min(0).max(100).optional() });
 export type CameraRequest = z.infer<typeof CameraRequest>;
 
+const ZoomLevel = z.number().finite().min(0).max(1000);
 export const CameraState = z.object({
   facing: z.enum(['environment', 'user', 'unknown']),
   torch: z.object({ available: z.boolean(), on: z.boolean() }),
-  zoom: z.object({ min: z.number(), max: z.number(), step: z.number(), value: z.number() }).nullable(),
+  zoom: z.object({ min: ZoomLevel, max: ZoomLevel, step: ZoomLevel, value: ZoomLevel }).nullable(),
 });
 export type CameraState = z.infer<typeof CameraState>;
 
@@ -62,16 +81,32 @@ export interface CaptureAsk {
   pointKey: string;
   captureId: string;
 }
-export const CaptureProgress = z.object({
+/**
+ * How a requested photo is going, as the console shows it. The phone reports taking, uploading,
+ * retrying (with why it is waiting) and failed (the photo itself was refused); only the server says
+ * received, when the evidence is in.
+ */
+const CaptureProgressShape = z.object({
   requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   pointKey: z.string().min(1).max(200),
   state: z.enum(['taking', 'uploading', 'retrying', 'received', 'failed']),
-  evidenceId: z.string().optional(),
-  message: z.string().max(300).optional(),
+  evidenceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  message: humanText({ label: '进度说明', max: 300 }).optional(),
 });
-export type CaptureProgress = z.infer<typeof CaptureProgress>;
+/** What the phone may send: everything but `received`, which a phone could otherwise claim for a photo that never arrived. */
+export const CaptureProgress = CaptureProgressShape.refine((p) => p.state !== 'received', { message: '“已收到”只能由服务器报告', path: ['state'] });
+export type CaptureProgress = z.infer<typeof CaptureProgressShape>;
 
-export const EndCallRequest = z.object({ reason: z.string().max(500).optional() });
+/**
+ * Why a photo upload was refused for the photo itself (the HTTP error's `reason`): the same bytes
+ * can never be accepted, so the phone drops the photo and says why. Every other refusal (capture
+ * ticket, session state, link, rate limit, server fault, network) keeps the photo on the phone,
+ * queued, and the console shows it as waiting with the reason.
+ */
+export const PHOTO_REFUSALS = ['photo_not_image', 'photo_damaged', 'photo_too_large_pixels', 'photo_too_big', 'photo_path_in_name', 'photo_empty'] as const;
+export type PhotoRefusal = (typeof PHOTO_REFUSALS)[number];
+
+export const EndCallRequest = z.object({ reason: humanText({ label: '结束理由', max: 500, multiline: true }).optional() });
 
 /** A page's part in the call: the phone, an inspector working the case, or a supervisor watching. */
 export type CallRole = 'applicant' | 'inspector' | 'observer';

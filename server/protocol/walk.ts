@@ -1,21 +1,23 @@
 import type { PermitOutcome, WithdrawnSignOff } from '../checklist/ChecklistWalk';
 import { z } from 'zod';
+import { humanText } from './text';
 
 // Checklist messages between the console, the phone and the server.
 
 const Key = z.string().min(1).max(200);
+const Note = humanText({ label: '备注', max: 2000, multiline: true });
 const ResultKindInput = z.enum(['pass', 'fail', 'not_applicable', 'needs_rectification', 'onsite_required']);
 const Outcome = z.enum(['pass', 'conditional_pass', 'fail', 'onsite_visit']);
 
 export const OpenPointRequest = z.object({ key: Key });
-export const SetResultRequest = z.object({ key: Key, result: ResultKindInput, note: z.string().trim().max(2000).optional() });
-export const SetNoteRequest = z.object({ key: Key, note: z.string().trim().max(2000) });
+export const SetResultRequest = z.object({ key: Key, result: ResultKindInput, note: Note.optional() });
+export const SetNoteRequest = z.object({ key: Key, note: Note });
 export const AnswerFactRequest = z.object({ fact: z.string().min(1).max(100), value: z.union([z.string().max(200), z.number().finite(), z.boolean()]) });
 export const SignPermitRequest = z.object({ permitType: z.string().min(1).max(100) });
 export const CloseWalkRequest = z.object({
   outcome: Outcome,
   computed: Outcome,
-  overrideReason: z.string().trim().max(2000).optional(),
+  overrideReason: humanText({ label: '改判理由', max: 2000, multiline: true }).optional(),
 });
 
 export type OutcomeKind = z.infer<typeof Outcome>;

@@ -3,8 +3,10 @@ import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AdmittedPhone } from '../../inspection/SessionLinks';
-import { Forbidden, Invalid } from '../../platform/errors';
+import { AppError, Forbidden, Invalid } from '../../platform/errors';
+import { ClaimedAccuracy, ClaimedTime, Latitude, Longitude, type PhotoRefusal } from '../../protocol/signaling';
 import type { HttpContext, Locals } from '../HttpContext';
+import { UploadSlots } from '../UploadSlots';
 
 /** Photo and frame uploads, stamped copies and thumbnails, the public key, and case exports. */
 export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): express.Router {
@@ -16,7 +18,7 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
     return r.data;
   };
   const imageBody = (req: Request): Buffer => {
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new Invalid('没有收到图片', 'empty body');
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new Invalid('没有收到图片（文件为空）', 'empty body', 'photo_empty' satisfies PhotoRefusal);
     return req.body;
   };
 
@@ -35,7 +37,7 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
         next(err);
       }
     },
-    express.raw({ type: () => true, limit: MAX_FRAME_BYTES }),
+    imageUpload(MAX_FRAME_MB),
     async (req, res: Response<unknown, Locals>) => {
       const point = pointParam(req.query.point);
       const bytes = imageBody(req);
@@ -49,6 +51,7 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
         capturedBy: res.locals.member.username,
         source: 'frame',
         claim: fix ? { lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, fixTime: fix.fixTime } : {},
+        fixReceivedAt: fix?.serverTime,
       });
       res.status(201).json({ evidence: result.original, stamped: result.stamped });
     },
@@ -65,7 +68,7 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
       deps.authorize({ kind: 'applicant', sessionId: admitted.session.id, linkId: admitted.link.id }, 'applicant.upload', resource);
       const q = PhotoUploadQuery.safeParse(req.query);
       if (!q.success) throw new Invalid(`照片参数无效：${q.error.issues.map((i) => i.path.join('.')).join('、')}`, 'bad photo query');
-      if (q.data.filename && /[\\/]|\.\./.test(q.data.filename)) throw new Invalid('文件名不能包含路径', 'path in file name');
+      if (q.data.filename && /[\\/]|\.\./.test(q.data.filename)) throw new Invalid('文件名不能包含路径', 'path in file name', 'photo_path_in_name' satisfies PhotoRefusal);
       if (q.data.source === 'gallery' && !deps.galleryUploads) throw new Forbidden('本办理机关不接受相册照片，请按检查人员的要求现场拍照', 'gallery uploads are off');
       // A retry of a photo already taken in needs no ticket check; a new camera photo must hold one before any byte is decoded.
       if (q.data.source === 'photo' && !(await deps.evidence.alreadyTaken(admitted.session.id, q.data.requestId))) {
@@ -78,7 +81,10 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
       next(err);
     }
   };
-  r.post('/j/:token/photos', photoUploadAllowed, express.raw({ type: () => true, limit: MAX_PHOTO_BYTES }), async (req, res) => {
+  // A phone sends one photo at a time; a script with a leaked link must not queue decodes.
+  const slots = new UploadSlots(2);
+  const oneSlotPerLink = (req: Request, res: Response, next: express.NextFunction) => slots.take((res.locals.photoUpload as PhotoUpload).link.id, req, res, next);
+  r.post('/j/:token/photos', photoUploadAllowed, oneSlotPerLink, imageUpload(MAX_PHOTO_MB), async (req, res) => {
     const { session, caseRecord, query } = res.locals.photoUpload as PhotoUpload;
     const q = { data: query };
     const bytes = imageBody(req);
@@ -140,20 +146,40 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
   return r;
 }
 
-const MAX_PHOTO_BYTES = '25mb';
-const MAX_FRAME_BYTES = '8mb';
+const MAX_PHOTO_MB = 25;
+const MAX_FRAME_MB = 8;
 
+/** A body over the size limit: the photo itself is too big, so the phone drops it (express's own 413 carries no reason). */
+class PhotoTooBig extends AppError {
+  readonly status = 413;
+  readonly code = 'too_large';
+}
+
+/** The raw image body, its size limit reported as the photo's own fault. */
+function imageUpload(maxMb: number): express.RequestHandler {
+  const raw = express.raw({ type: () => true, limit: `${maxMb}mb` });
+  return (req, res, next) =>
+    raw(req, res, (err?: unknown) => {
+      if ((err as { status?: unknown } | undefined)?.status === 413) {
+        next(new PhotoTooBig(`图片超过 ${maxMb} MB，无法上传`, `image body over ${maxMb} MB`, 'photo_too_big' satisfies PhotoRefusal));
+        return;
+      }
+      next(err);
+    });
+}
+
+/** The phone's claims are bounded here as on the socket (see protocol/signaling); the phone leaves out a claim out of range rather than have the photo refused. */
 const PhotoUploadQuery = z.object({
   point: z.string().min(1).max(200),
   requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   source: z.enum(['photo', 'gallery']).default('photo'),
   /** The inspector's request this camera photo answers (see CaptureTickets). */
   capture: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
-  lat: z.coerce.number().min(-90).max(90).optional(),
-  lon: z.coerce.number().min(-180).max(180).optional(),
-  accuracy: z.coerce.number().min(0).max(100_000).optional(),
-  fixTime: z.coerce.number().int().positive().optional(),
-  deviceTime: z.coerce.number().int().positive().optional(),
+  lat: z.coerce.number().pipe(Latitude).optional(),
+  lon: z.coerce.number().pipe(Longitude).optional(),
+  accuracy: z.coerce.number().pipe(ClaimedAccuracy).optional(),
+  fixTime: z.coerce.number().pipe(ClaimedTime).optional(),
+  deviceTime: z.coerce.number().pipe(ClaimedTime).optional(),
   filename: z.string().max(255).optional(),
 });
 
