@@ -3,9 +3,10 @@ import exifr from 'exifr';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { WalkView } from '../../server/protocol/walk';
-import { bothLive, desktopContext, launchChromium, phoneContext } from '../support/browser';
+import { bothLive, launchChromium, phoneContext } from '../support/browser';
 import { testJpeg } from '../support/images';
-import { loginCookie, startTestServer, type RunningServer } from '../support/testServer';
+import { openCaseInConsole } from '../support/inspectionPages';
+import { startTestServer, type RunningServer } from '../support/testServer';
 
 const REGISTERED = { text: '北京市东城区测试胡同9号', lat: 39.92893, lon: 116.41642 };
 const NEAR = { latitude: 39.92902, longitude: 116.41642, accuracy: 5 }; // about 10 m away
@@ -14,31 +15,8 @@ const POINT = 'common.signboard_address'; // photo within 50 m of the registered
 
 const walkOf = (p: Page) => p.evaluate(() => (window as unknown as { __kanyanCall: { walk?: WalkView } }).__kanyanCall.walk ?? null);
 
-interface OpenCase {
-  sessionId: string;
-  joinUrl: string;
-  cookie: string;
-  inspector: Page;
-  close(): Promise<void>;
-}
-
 /** A new food-business case at REGISTERED, with the inspector console open on its session. */
-async function openCase(srv: RunningServer, browser: Browser, businessName: string): Promise<OpenCase> {
-  const cookie = await loginCookie(srv.url);
-  const created = (await (
-    await fetch(`${srv.url}/api/cases`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', cookie },
-      body: JSON.stringify({ businessName, permitTypes: ['food_business'], address: REGISTERED }),
-    })
-  ).json()) as { session: { id: string }; joinUrl: string };
-  const ctx = await desktopContext(browser, srv.url);
-  const [name, value] = cookie.split('=');
-  await ctx.addCookies([{ name: name!, value: value!, url: srv.url }]);
-  const inspector = await ctx.newPage();
-  await inspector.goto(`/inspector#/session/${created.session.id}`);
-  return { sessionId: created.session.id, joinUrl: created.joinUrl, cookie, inspector, close: () => ctx.close() };
-}
+const openCase = (srv: RunningServer, browser: Browser, businessName: string) => openCaseInConsole(srv, browser, businessName, REGISTERED);
 
 const photosOf = (walk: WalkView | null, key: string) => walk?.points.find((p) => p.key === key)?.photos ?? [];
 
