@@ -1,19 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, printed } from '../support/serverProcess';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
-}
 
 /** Processes whose command line names this data dir (the server, its redis-server). */
 function processesOf(dataDir: string): string[] {
@@ -33,19 +23,7 @@ describe('npm start', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`npm start did not come up: ${out}`)), 60_000);
-        const onData = (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('is running')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        npm.stdout!.on('data', onData);
-        npm.stderr!.on('data', onData);
-      });
+      await printed(npm, 'is running');
       const workers = execFileSync('pgrep', ['-f', 'mediasoup-worker']).toString().trim().split('\n').length;
       expect(processesOf(dataDir).length).toBeGreaterThan(0);
       const exited = new Promise((r) => npm.once('exit', r));

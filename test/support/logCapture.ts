@@ -1,11 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
-import { KanyanServer } from '../../server/KanyanServer';
-import { loadConfig } from '../../server/platform/config';
 import { createLogger, type Logger } from '../../server/platform/logger';
-import { INSPECTOR, type RunningServer } from './testServer';
+import { startTestServer, type RunningServer } from './testServer';
 
 /** Every line a logger wrote, as written (after redaction) and parsed. */
 export class LogCapture {
@@ -40,31 +35,7 @@ export class LogCapture {
  * a test can read what would have reached the log.
  */
 export async function startLoggedServer(): Promise<RunningServer & { log: LogCapture }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-test-'));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    TLS: 'off',
-    RTC_PORT: '0',
-    RTC_LISTEN_IP: '127.0.0.1',
-    MEDIA_WORKERS: '1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'debug',
-    INSPECTOR_USER: INSPECTOR.username,
-    INSPECTOR_PASSWORD: INSPECTOR.password,
-    SEED_DEMO: 'false',
-  });
   const log = new LogCapture();
-  const server = await KanyanServer.start(config, log.logger(config.logLevel));
-  return {
-    server,
-    url: server.url,
-    dataDir,
-    config,
-    log,
-    async stop({ keepData = false } = {}) {
-      await server.close();
-      if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const srv = await startTestServer({ LOG_LEVEL: 'debug' }, { logger: (level) => log.logger(level) });
+  return Object.assign(srv, { log });
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { KanyanServer } from '../../server/KanyanServer';
 import type { Clock } from '../../server/platform/clock';
 import { loadConfig, type Config } from '../../server/platform/config';
-import { createLogger } from '../../server/platform/logger';
+import { createLogger, type Logger } from '../../server/platform/logger';
 
 export const INSPECTOR = { username: 'inspector', password: 'test-password-123' };
 
@@ -20,7 +20,7 @@ export interface RunningServer {
  * Starts the real server in-process, exactly as `npm start` builds it (private redis-server,
  * SQLite, mediasoup workers), on loopback with port 0 and a fresh data dir.
  */
-export async function startTestServer(env: Record<string, string> = {}, opts: { clock?: Clock; dataDir?: string } = {}): Promise<RunningServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: { clock?: Clock; dataDir?: string; logger?: (level: string) => Logger } = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-test-'));
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -36,7 +36,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     SEED_DEMO: 'false',
     ...env,
   });
-  const server = await KanyanServer.start(config, createLogger(config.logLevel), { clock: opts.clock });
+  const server = await KanyanServer.start(config, (opts.logger ?? createLogger)(config.logLevel), { clock: opts.clock });
   return {
     server,
     url: server.url,
