@@ -57,7 +57,7 @@ export class InspectionWalks {
 
   async view(sessionId: string, lang: 'zh-CN' | 'en' = 'zh-CN') {
     const live = await this.load(sessionId);
-    return walkView(sessionId, live.walk, live.templates, lang, live.parentSessionId);
+    return walkView(sessionId, live.walk, lang, live.parentSessionId);
   }
 
   async prompt(sessionId: string, lang: 'zh-CN' | 'en' = 'zh-CN') {

@@ -1,12 +1,8 @@
 import type { ChecklistWalk } from '../checklist/ChecklistWalk';
-import type { InspectionTemplate } from '../checklist/InspectionTemplate';
 import type { ApplicantPrompt, WalkView } from '../protocol/walk';
 
-/**
- * What the console shows of a walk, in one language. `_templates` is no longer read (the plan
- * carries the merged facts); kept until the caller stops passing it.
- */
-export function walkView(sessionId: string, walk: ChecklistWalk, _templates: InspectionTemplate[], lang: 'zh-CN' | 'en', parentSessionId?: string): WalkView {
+/** What the console shows of a walk, in one language (the plan carries the merged facts). */
+export function walkView(sessionId: string, walk: ChecklistWalk, lang: 'zh-CN' | 'en', parentSessionId?: string): WalkView {
   const outcome = walk.outcome();
   return {
     sessionId,

@@ -4,7 +4,7 @@ import type { WalkEventBody } from '../../../server/checklist/WalkEvent';
 import { mergeTemplates } from '../../../server/checklist/WalkPlan';
 import { walkView } from '../../../server/inspection/walkView';
 import { tinyTemplate } from './fixtures';
-import { combinedWalk, Log, twoPermitRules, twoPermits } from './walkFixtures';
+import { combinedWalk, Log, twoPermitRules } from './walkFixtures';
 
 const FOOD_UNSIGNED = '“食品经营许可现场核查”尚未由主管部门签字确认';
 const HYGIENE_UNSIGNED = '“公共场所卫生许可现场核查”尚未由主管部门签字确认';
@@ -146,7 +146,7 @@ describe('department sign-off (一业一证)', () => {
     const { walk, log } = foodDone();
     const signed = log.do({ type: 'permit_signed', permitType: 'food' }, 'food_officer');
     const change = log.do({ type: 'result_set', key: 'food.sign', result: 'needs_rectification' });
-    const view = walkView('s1', walk, twoPermits(), 'zh-CN');
+    const view = walkView('s1', walk, 'zh-CN');
     expect(view.pins.map((p) => p.title)).toEqual(['食品经营许可现场核查', '公共场所卫生许可现场核查']);
     const food = view.outcome.permits.find((p) => p.permitType === 'food')!;
     expect(food.signedBy).toBeUndefined();
