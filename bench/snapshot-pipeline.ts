@@ -26,12 +26,15 @@ async function realPipeline(images: Buffer[]): Promise<{ perSecond: number; peak
   const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', TLS: 'off', RTC_PORT: '0', RTC_LISTEN_IP: '127.0.0.1', MEDIA_WORKERS: '1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', INSPECTOR_USER: INSPECTOR.username, INSPECTOR_PASSWORD: INSPECTOR.password, SEED_DEMO: 'false' });
   const server = await KanyanServer.start(config, createLogger(config.logLevel));
   try {
-    const c = await createCase(server.url, await loginCookie(server.url), { text: 'bench', lat: 39.9, lon: 116.4 });
+    // Photos in flight at once come from different phones: one case (one link) per phone, as the
+    // server lets a single link send only two photos at a time.
+    const cookie = await loginCookie(server.url);
+    const phones = await Promise.all(Array.from({ length: IN_FLIGHT }, () => createCase(server.url, cookie, { text: 'bench', lat: 39.9, lon: 116.4 })));
     const baseline = process.memoryUsage().rss;
     peakRss = baseline;
     let next = 0;
     const t0 = performance.now();
-    const worker = async () => {
+    const worker = async (c: (typeof phones)[number]) => {
       while (next < images.length) {
         const i = next++;
         // Each photo answers its own inspector request, as in a call.
@@ -41,7 +44,7 @@ async function realPipeline(images: Buffer[]): Promise<{ perSecond: number; peak
         if (res.status !== 201) throw new Error(`upload ${i}: HTTP ${res.status} ${await res.text()}`);
       }
     };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    await Promise.all(phones.map(worker));
     const seconds = (performance.now() - t0) / 1000;
     return { perSecond: images.length / seconds, peakMb: peakRss / 1048576, baselineMb: baseline / 1048576 };
   } finally {
