@@ -43,7 +43,10 @@ await esbuild.build({
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
 });
-fs.copyFileSync(path.join(root, 'client/shared/style.css'), path.join(out, 'style.css'));
+// One stylesheet for every page: the base, then each part's own file (client/shared/styles/*.css, in name order).
+const partsDir = path.join(root, 'client/shared/styles');
+const parts = fs.readdirSync(partsDir).filter((f) => f.endsWith('.css')).sort();
+fs.writeFileSync(path.join(out, 'style.css'), [path.join(root, 'client/shared/style.css'), ...parts.map((f) => path.join(partsDir, f))].map((f) => fs.readFileSync(f, 'utf8')).join('\n'));
 // Pre-compressed copies: the server sends these instead of gzipping the bundle on every page load.
 for (const f of fs.readdirSync(out)) {
   if (!/\.(js|css)$/.test(f)) continue;

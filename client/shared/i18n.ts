@@ -1,14 +1,17 @@
 // zh-CN first; English for visiting staff. Choose with ?lang=en (remembered) or the browser language.
 // The messages live by concept in ./messages/; this file only picks the language and looks them up.
+import * as call from './messages/call';
+import * as cases from './messages/cases';
 import * as core from './messages/core';
+import * as geo from './messages/geo';
 import * as phone from './messages/phone';
 import * as staff from './messages/staff';
 
-const zh = { ...core.zh, ...staff.zh, ...phone.zh } as const;
+const zh = { ...core.zh, ...staff.zh, ...phone.zh, ...cases.zh, ...call.zh, ...geo.zh } as const;
 
 export type MessageKey = keyof typeof zh;
 
-const en: Record<MessageKey, string> = { ...core.en, ...staff.en, ...phone.en };
+const en: Record<MessageKey, string> = { ...core.en, ...staff.en, ...phone.en, ...cases.en, ...call.en, ...geo.en };
 
 function pickLang(): 'zh-CN' | 'en' {
   const q = new URLSearchParams(location.search).get('lang');

@@ -1,19 +1,27 @@
 // One error hierarchy for the whole server. Each error carries an HTTP-like status, a stable
-// machine code, and a message safe to show to the person on the other end (zh-CN first).
+// machine code, and a message safe to show to the person on the other end, in both languages.
+import { say, type Lang, type Text } from './Text';
 
 export abstract class AppError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
+  /** Shown to the user as is, in the language of the request or socket. */
+  readonly userText: Text;
+  /** The zh-CN message (the office's language); `say(err.userText, lang)` gives the asked one. */
+  readonly userMessage: string;
   constructor(
-    /** Shown to the user as is. */
-    readonly userMessage: string,
+    message: Text | string,
     detail?: string,
     /** A finer machine-readable cause, so a page can show the right screen (e.g. link_revoked vs link_expired). */
     readonly reason?: string,
   ) {
-    super(detail ?? userMessage);
+    const t: Text = typeof message === 'string' ? { 'zh-CN': message, en: message } : message;
+    super(detail ?? t['zh-CN']);
+    this.userText = t;
+    this.userMessage = t['zh-CN'];
     this.name = new.target.name;
   }
+
 }
 
 export class Invalid extends AppError {
@@ -63,9 +71,12 @@ export interface WireError {
 }
 
 /** Maps any thrown value to what may cross the wire; unknown errors never leak their text. */
-export function toWireError(err: unknown): WireError {
-  if (err instanceof AppError) return err.reason ? { code: err.code, message: err.userMessage, reason: err.reason } : { code: err.code, message: err.userMessage };
-  return { code: 'internal', message: '服务器内部错误，请稍后重试 (internal error)' };
+export function toWireError(err: unknown, lang: Lang = 'zh-CN'): WireError {
+  if (err instanceof AppError) {
+    const message = say(err.userText, lang);
+    return err.reason ? { code: err.code, message, reason: err.reason } : { code: err.code, message };
+  }
+  return { code: 'internal', message: lang === 'en' ? 'Internal server error; please try again later.' : '服务器内部错误，请稍后重试' };
 }
 
 export function statusOf(err: unknown): number {

@@ -57,7 +57,8 @@ export interface WalkView {
   sessionId: string;
   /** `title` is the template's, which names the permit (and its sign-off) on the console. */
   pins: Array<{ id: string; version: string; hash: string; permitType: string; title: string }>;
-  facts: Array<{ key: string; type: string; label: string; values?: string[]; unit?: string; value?: string | number | boolean }>;
+  /** `options` are an enum fact's values with their labels in the view's language; `unit` is localized too. */
+  facts: Array<{ key: string; type: string; label: string; values?: string[]; options?: Array<{ value: string; label: string }>; unit?: string; value?: string | number | boolean }>;
   points: WalkPointView[];
   current?: string;
   blockers: string[];

@@ -31,7 +31,7 @@ export async function phoneContext(browser: Browser, origin: string, geo: { lati
 }
 
 export async function desktopContext(browser: Browser, origin: string): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN', permissions: ['camera', 'microphone'], baseURL: origin });
+  return browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', permissions: ['camera', 'microphone'], baseURL: origin });
 }
 
 /** Waits until the phone page says it is live and the console sees the phone as live. */
