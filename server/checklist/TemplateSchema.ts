@@ -68,8 +68,10 @@ export type SectionSpec = z.infer<typeof SectionSchema>;
 
 export const FactSchema = z.discriminatedUnion('type', [
   z.object({ key: Id, type: z.literal('boolean'), label: Text }).strict(),
-  z.object({ key: Id, type: z.literal('number'), label: Text, unit: z.string().optional() }).strict(),
-  z.object({ key: Id, type: z.literal('enum'), label: Text, values: z.array(z.string().min(1)).min(2) }).strict(),
+  // A unit as one string is a symbol both languages share (m², km); words need both languages.
+  z.object({ key: Id, type: z.literal('number'), label: Text, unit: z.union([z.string().min(1), Text]).optional() }).strict(),
+  // Values are codes the conditions use; people see their labels (published templates label every value).
+  z.object({ key: Id, type: z.literal('enum'), label: Text, values: z.array(z.string().min(1)).min(2), valueLabels: z.record(Text).optional() }).strict(),
 ]);
 export type FactSpec = z.infer<typeof FactSchema>;
 

@@ -123,9 +123,12 @@ function mergeFacts(templates: InspectionTemplate[]): FactSpec[] {
   for (const t of templates) {
     for (const f of t.facts) {
       const seen = facts.get(f.key);
-      if (!seen) facts.set(f.key, f.type === 'enum' ? { ...f, values: [...f.values] } : f);
+      if (!seen) facts.set(f.key, f.type === 'enum' ? { ...f, values: [...f.values], valueLabels: { ...f.valueLabels } } : f);
       else if (seen.type !== f.type) throw new Error(`fact "${f.key}" is a ${seen.type} in one template and a ${f.type} in template "${t.id}"`);
-      else if (seen.type === 'enum' && f.type === 'enum') for (const v of f.values) if (!seen.values.includes(v)) seen.values.push(v);
+      else if (seen.type === 'enum' && f.type === 'enum') {
+        for (const v of f.values) if (!seen.values.includes(v)) seen.values.push(v);
+        for (const [v, label] of Object.entries(f.valueLabels ?? {})) seen.valueLabels![v] ??= label;
+      }
     }
   }
   return [...facts.values()];

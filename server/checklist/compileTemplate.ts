@@ -31,6 +31,12 @@ export function compileTemplate(file: string, raw: unknown): InspectionTemplate 
   const facts = new Map<string, FactSpec>();
   for (const f of spec.facts) {
     if (facts.has(f.key)) throw new TemplateError(file, `fact "${f.key}"`, 'key', 'declared twice');
+    if (f.type === 'enum' && f.valueLabels) {
+      const missing = f.values.find((v) => !f.valueLabels![v]);
+      if (missing) throw new TemplateError(file, `fact "${f.key}"`, 'valueLabels', `value "${missing}" has no label`);
+      const extra = Object.keys(f.valueLabels).find((v) => !f.values.includes(v));
+      if (extra) throw new TemplateError(file, `fact "${f.key}"`, 'valueLabels', `"${extra}" is not one of the values`);
+    }
     facts.set(f.key, f);
   }
   const earlier = new Set<string>();

@@ -13,7 +13,9 @@ export function walkView(sessionId: string, walk: ChecklistWalk, lang: 'zh-CN' |
       type: f.type,
       label: f.label[lang],
       values: f.type === 'enum' ? f.values : undefined,
-      unit: f.type === 'number' ? f.unit : undefined,
+      // Templates stored before value labels existed show their codes.
+      options: f.type === 'enum' ? f.values.map((v) => ({ value: v, label: f.valueLabels?.[v]?.[lang] ?? v })) : undefined,
+      unit: f.type === 'number' ? (typeof f.unit === 'string' ? f.unit : f.unit?.[lang]) : undefined,
       value: walk.facts.get(f.key),
     })),
     points: walk.plan.points.map((p) => {

@@ -66,6 +66,17 @@ describe('template validation', () => {
     expect(errorOf(distance).field).toBe('evidence.maxDistanceM');
   });
 
+  it('refuses enum value labels that miss a value or name one that is not there', () => {
+    const label = (zh: string, en: string) => ({ 'zh-CN': zh, en });
+    const missing = tinyTemplate();
+    missing.facts[2].valueLabels = { restaurant: label('餐馆', 'Restaurant') };
+    expect(errorOf(missing)).toMatchObject({ where: 'fact "form"', field: 'valueLabels' });
+    expect(errorOf(missing).problem).toContain('"canteen" has no label');
+    const extra = tinyTemplate();
+    extra.facts[2].valueLabels = { restaurant: label('餐馆', 'Restaurant'), canteen: label('食堂', 'Canteen'), bar: label('酒吧', 'Bar') };
+    expect(errorOf(extra).problem).toContain('"bar" is not one of the values');
+  });
+
   it('refuses a bad version string and an empty section', () => {
     expect(errorOf(tinyTemplate({ version: 'v1' })).field).toBe('version');
     const empty = tinyTemplate();
