@@ -1,0 +1,97 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { desktopContext, launchChromium } from '../support/browser';
+import { checkState, CLEAN } from '../support/screens';
+import { INSPECTOR, startTestServer, type RunningServer } from '../support/testServer';
+
+const CJK = /[\u3400-\u9fff]/;
+
+/** The text colour and the background actually behind an element (the nearest ancestor with one). */
+async function colours(page: Page, selector: string): Promise<{ fg: string; bg: string }> {
+  return page.$eval(selector, (el) => {
+    let bg = 'rgba(0, 0, 0, 0)';
+    for (let n: Element | null = el; n && bg === 'rgba(0, 0, 0, 0)'; n = n.parentElement) bg = getComputedStyle(n).backgroundColor;
+    return { fg: getComputedStyle(el).color, bg };
+  });
+}
+
+describe('staff pages as a person meets them: log-in, its errors, the admin page, in both languages', () => {
+  let srv: RunningServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    srv = await startTestServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await srv?.stop();
+  });
+  const desktop = async () => {
+    const ctx = await desktopContext(browser, srv.url);
+    contexts.push(ctx);
+    return ctx.newPage();
+  };
+
+  it('a wrong password is said in a toast people can read, and the form stays in view', async () => {
+    const page = await desktop();
+    await page.goto('/inspector');
+    await page.waitForSelector('form.login');
+    expect(await checkState(page, 'staff-login-zh', ['form.login input[name=username]', 'form.login button[type=submit]'])).toEqual(CLEAN);
+
+    await page.fill('form.login input[name=username]', INSPECTOR.username);
+    await page.fill('form.login input[name=password]', 'not-the-password');
+    await page.click('form.login button[type=submit]');
+    const toast = await page.waitForSelector('#toasts .toast.error');
+    expect(await toast.textContent()).toMatch(/用户名或密码/);
+    // The release that shipped red text on a red bar had all tests green: check the colours apart.
+    const c = await colours(page, '#toasts .toast.error');
+    expect(c.fg).not.toBe(c.bg);
+    expect(await checkState(page, 'staff-login-wrong-password-zh', ['#toasts .toast.error', 'form.login button[type=submit]'])).toEqual(CLEAN);
+  });
+
+  it('in English the log-in page, its error and the admin page carry no Chinese', async () => {
+    const page = await desktop();
+    await page.goto('/inspector?lang=en');
+    await page.waitForSelector('form.login');
+    await page.fill('form.login input[name=username]', INSPECTOR.username);
+    await page.fill('form.login input[name=password]', 'not-the-password');
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('#toasts .toast.error');
+    expect(await page.textContent('#toasts')).not.toMatch(CJK);
+    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(CJK);
+    expect(await checkState(page, 'staff-login-wrong-password-en', ['#toasts .toast.error', 'form.login button[type=submit]'])).toEqual(CLEAN);
+
+    await page.fill('form.login input[name=password]', INSPECTOR.password);
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('.cases');
+    expect(await page.evaluate(() => document.body.innerText.replace(/\u00b7/g, ''))).not.toMatch(CJK);
+    expect(await checkState(page, 'staff-cases-en')).toEqual(CLEAN);
+
+    await page.goto('/admin?lang=en');
+    await page.waitForSelector('form.new-account');
+    expect(await page.evaluate(() => document.body.innerText)).not.toMatch(CJK);
+    // A form error from the server, in English and naming the field by its label.
+    await page.fill('form.new-account input[name=username]', 'x');
+    await page.fill('form.new-account input[name=displayName]', 'New colleague');
+    await page.fill('form.new-account input[name=password]', 'short');
+    await page.check('form.new-account input[name=role][value=inspector]');
+    await page.click('form.new-account button[type=submit]');
+    const toast = await page.waitForSelector('#toasts .toast.error');
+    const message = (await toast.textContent()) ?? '';
+    expect(message).not.toMatch(CJK);
+    expect(message).not.toMatch(/\b(username|displayName|password)\s*:/);
+    expect(await checkState(page, 'staff-admin-error-en', ['#toasts .toast.error', 'form.new-account button[type=submit]'])).toEqual(CLEAN);
+  });
+
+  it('the admin page in Chinese passes the same checks', async () => {
+    const page = await desktop();
+    await page.goto('/admin?lang=zh-CN');
+    await page.waitForSelector('form.login');
+    await page.fill('form.login input[name=username]', INSPECTOR.username);
+    await page.fill('form.login input[name=password]', INSPECTOR.password);
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('form.new-account');
+    expect(await checkState(page, 'staff-admin-zh', ['form.new-account button[type=submit]'])).toEqual(CLEAN);
+  });
+});
