@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, WireErrorShape } from '../../server/protocol/signaling';
+import { lang, t } from './i18n';
 
 export class RequestError extends Error {
   constructor(readonly code: string, message: string) {
@@ -20,7 +21,10 @@ export class SignalingClient {
 
   constructor(auth: Record<string, string>) {
     this.socket = io({
-      auth,
+      // The server words acks, end messages and the checklist in the page's language; the query
+      // carries it too for the refusals sent before the handshake's auth is read.
+      auth: { ...auth, lang },
+      query: { lang },
       // WebSocket first; long-polling as a fallback for proxies that block upgrades.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
@@ -37,7 +41,7 @@ export class SignalingClient {
     };
     return new Promise((resolve, reject) => {
       timed.emit(event, payload, (err, res) => {
-        if (err) reject(new RequestError('timeout', '请求超时，请检查网络 (timeout)'));
+        if (err) reject(new RequestError('timeout', t('err.timeout')));
         else if (res.ok) resolve(res.data as ResultOf<E>);
         else reject(new RequestError(res.error?.code ?? 'error', res.error?.message ?? 'error'));
       });

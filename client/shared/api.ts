@@ -1,4 +1,5 @@
 import type { StaffMember } from '../../server/accounts/Account';
+import { lang, t } from './i18n';
 
 /** The logged-in staff account as the server describes it (GET /api/me). */
 export type Member = StaffMember;
@@ -15,12 +16,13 @@ export async function api<T>(method: 'GET' | 'POST', url: string, body?: unknown
   try {
     res = await fetch(url, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      // The server words its messages in the page's language (it never guesses from the browser).
+      headers: { 'X-Kanyan-Lang': lang, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
     });
   } catch {
-    throw new ApiError(0, 'network', '网络错误，请检查连接后重试');
+    throw new ApiError(0, 'network', t('err.network'));
   }
   const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
   if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? `HTTP ${res.status}`);

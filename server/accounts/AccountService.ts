@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../platform/clock';
 import { Conflict, Invalid, NotFound, Unauthorized } from '../platform/errors';
+import { text } from '../platform/Text';
 import { newId, sha256Hex } from '../platform/ids';
 import type { Logger } from '../platform/logger';
 import { TypedEvents } from '../platform/TypedEvents';
@@ -69,8 +70,8 @@ export class AccountService {
     const account = await this.accounts.getByUsername(username);
     // The guard answers an unknown username in about the time of a real check, so timing does not reveal usernames.
     const ok = await this.guard.check({ username, address, account }, password);
-    if (!account || !ok) throw new Unauthorized('用户名或密码错误', 'bad credentials');
-    if (account.disabledAt !== undefined) throw new Unauthorized('该账号已停用，请联系管理员', 'account disabled');
+    if (!account || !ok) throw new Unauthorized(text('用户名或密码错误', 'Wrong username or password'), 'bad credentials');
+    if (account.disabledAt !== undefined) throw new Unauthorized(text('该账号已停用，请联系管理员', 'This account is disabled; please contact an administrator'), 'account disabled');
     const token = newId(32);
     const now = this.clock.now();
     const expiresAt = now + LOGIN_TTL_MS;
@@ -79,18 +80,18 @@ export class AccountService {
   }
 
   async authenticate(token: string | undefined): Promise<StaffMember> {
-    if (!token) throw new Unauthorized('请先登录', 'no login cookie');
+    if (!token) throw new Unauthorized(text('请先登录', 'Please log in first'), 'no login cookie');
     const login = await this.logins.get(sha256Hex(token));
-    if (!login || login.expiresAt < this.clock.now()) throw new Unauthorized('登录已过期，请重新登录', 'login expired');
+    if (!login || login.expiresAt < this.clock.now()) throw new Unauthorized(text('登录已过期，请重新登录', 'Your login has expired; please log in again'), 'login expired');
     const account = await this.accounts.get(login.accountId);
-    if (!account || account.disabledAt !== undefined) throw new Unauthorized('请先登录', 'account gone or disabled');
+    if (!account || account.disabledAt !== undefined) throw new Unauthorized(text('请先登录', 'Please log in first'), 'account gone or disabled');
     return staffView(account);
   }
 
   /** The account as it is now (roles and departments may have changed since its page connected). */
   async current(id: string): Promise<StaffMember> {
     const a = await this.accounts.get(id);
-    if (!a || a.disabledAt !== undefined) throw new Unauthorized('账号已停用，请联系管理员', 'account gone or disabled');
+    if (!a || a.disabledAt !== undefined) throw new Unauthorized(text('账号已停用，请联系管理员', 'The account is disabled; please contact an administrator'), 'account gone or disabled');
     return staffView(a);
   }
 
@@ -117,13 +118,13 @@ export class AccountService {
 
   async get(id: string): Promise<Account> {
     const a = await this.accounts.get(id);
-    if (!a) throw new NotFound('账号不存在', `account ${id} not found`);
+    if (!a) throw new NotFound(text('账号不存在', 'No such account'), `account ${id} not found`);
     return a;
   }
 
   /** An admin creates an account with a first password that its owner must replace at first log-in. */
   async create(input: NewAccount): Promise<StaffMember> {
-    if (await this.accounts.getByUsername(input.username)) throw new Conflict('用户名已被使用', 'username taken');
+    if (await this.accounts.getByUsername(input.username)) throw new Conflict(text('用户名已被使用', 'This username is already taken'), 'username taken');
     checkRoles(input.roles, input.departments);
     const account: Account = {
       id: newId(),
@@ -144,7 +145,7 @@ export class AccountService {
     const roles = patch.roles ?? a.roles;
     const departments = patch.departments ?? a.departments;
     checkRoles(roles, departments);
-    if (id === byId && a.roles.includes('admin') && !roles.includes('admin')) throw new Conflict('不能取消自己的管理员角色', 'own admin role');
+    if (id === byId && a.roles.includes('admin') && !roles.includes('admin')) throw new Conflict(text('不能取消自己的管理员角色', 'You cannot remove your own administrator role'), 'own admin role');
     if (a.roles.includes('admin') && !roles.includes('admin')) await this.keepAnAdmin(id);
     await this.accounts.update(id, { displayName: patch.displayName ?? a.displayName, roles: [...new Set(roles)], departments: [...new Set(departments)] });
     if (patch.roles || patch.departments) this.events.emit('access.changed', id);
@@ -153,7 +154,7 @@ export class AccountService {
 
   /** Disabling ends every login of the account at once, including open consoles. */
   async disable(id: string, byId: string): Promise<void> {
-    if (id === byId) throw new Conflict('不能停用自己的账号', 'own account');
+    if (id === byId) throw new Conflict(text('不能停用自己的账号', 'You cannot disable your own account'), 'own account');
     const a = await this.get(id);
     if (a.disabledAt !== undefined) return;
     if (a.roles.includes('admin')) await this.keepAnAdmin(id);
@@ -177,8 +178,8 @@ export class AccountService {
 
   async changeOwnPassword(id: string, current: string, next: string): Promise<StaffMember> {
     const a = await this.get(id);
-    if (!(await verifyPassword(current, a.passwordHash))) throw new Invalid('当前密码不正确', 'wrong current password');
-    if (current === next) throw new Invalid('新密码不能与当前密码相同', 'same password');
+    if (!(await verifyPassword(current, a.passwordHash))) throw new Invalid(text('当前密码不正确', 'The current password is not correct'), 'wrong current password');
+    if (current === next) throw new Invalid(text('新密码不能与当前密码相同', 'The new password must differ from the current one'), 'same password');
     await this.accounts.update(id, { passwordHash: await hashPassword(next), mustChangePassword: false });
     return staffView(await this.get(id));
   }
@@ -194,7 +195,7 @@ export class AccountService {
 
   private async keepAnAdmin(leaving: string): Promise<void> {
     const others = (await this.accounts.list()).filter((a) => a.id !== leaving && a.disabledAt === undefined && a.roles.includes('admin'));
-    if (!others.length) throw new Conflict('至少需要保留一名可用的管理员', 'last admin');
+    if (!others.length) throw new Conflict(text('至少需要保留一名可用的管理员', 'At least one active administrator must remain'), 'last admin');
   }
 }
 
@@ -204,6 +205,6 @@ export function loginIdOf(token: string): string {
 }
 
 function checkRoles(roles: StaffRole[], departments: PermitType[]): void {
-  if (!roles.length) throw new Invalid('请至少选择一个角色', 'no roles');
-  if (departments.length && !roles.includes('inspector')) throw new Invalid('只有审批人员（inspector）需要所属部门', 'departments without inspector role');
+  if (!roles.length) throw new Invalid(text('请至少选择一个角色', 'Choose at least one role'), 'no roles');
+  if (departments.length && !roles.includes('inspector')) throw new Invalid(text('只有审批人员（inspector）需要所属部门', 'Only inspectors belong to departments'), 'departments without inspector role');
 }

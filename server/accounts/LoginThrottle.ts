@@ -2,9 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import type { Clock } from '../platform/clock';
 import { Unavailable } from '../platform/errors';
+import { text } from '../platform/Text';
 import type { Logger } from '../platform/logger';
 import type { LoginAttempt, LoginGuard } from './LoginGuard';
-import { LoginRefused, waitText } from './LoginRefused';
+import { LoginRefused, tryAgainIn } from './LoginRefused';
 import { PasswordGate } from './PasswordGate';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 
@@ -126,7 +127,7 @@ export class LoginThrottle implements LoginGuard {
       return false;
     }
     const lane = admitted.trusted ? 'trusted' : 'known';
-    if (!this.gate.hasRoom(lane)) throw new LoginRefused(`登录请求过多，请在 ${waitText(BUSY_WAIT_MS)}后再试`, 'password checks queue full', 'busy', BUSY_WAIT_MS);
+    if (!this.gate.hasRoom(lane)) throw new LoginRefused(tryAgainIn('登录请求过多', 'Too many log-in requests', BUSY_WAIT_MS), 'password checks queue full', 'busy', BUSY_WAIT_MS);
     return this.gate.run(lane, () => verifyPassword(password, account.passwordHash));
   }
 
@@ -170,12 +171,12 @@ export class LoginThrottle implements LoginGuard {
     )) as [string, number, number, number?];
     const [verdict, value, trusted, lockMs = 0] = reply;
     if (verdict === 'account') {
-      throw new LoginRefused(`登录失败次数过多，请在 ${waitText(value)}后再试`, `account locked for ${value} ms`, 'account_locked', value);
+      throw new LoginRefused(tryAgainIn('登录失败次数过多', 'Too many failed log-ins', value), `account locked for ${value} ms`, 'account_locked', value);
     }
     if (verdict === 'address') {
       const wait = value > 0 ? value : address.windowMs;
       this.log.debug({ address: attempt.address }, 'log-in refused: address over its failure budget');
-      throw new LoginRefused(`此网络登录失败次数过多，请在 ${waitText(wait)}后再试`, `address ${attempt.address} over ${address.failures} failures`, 'address_limited', wait);
+      throw new LoginRefused(tryAgainIn('此网络登录失败次数过多', 'Too many failed log-ins from this network', wait), `address ${attempt.address} over ${address.failures} failures`, 'address_limited', wait);
     }
     if (value === office.failures + 1) this.log.warn({ failures: value, windowMs: office.windowMs }, 'office-wide log-in failures over the ceiling: unknown usernames no longer get a password check');
     return { office: value, trusted: trusted === 1, lockMs };
@@ -220,7 +221,7 @@ export class LoginThrottle implements LoginGuard {
       return await op();
     } catch (err) {
       // Redis is being restarted: a clear "try again" rather than a 500, and no guessing let through.
-      throw new Unavailable('服务暂时不可用，请几秒后重试 (temporarily unavailable, retry in a few seconds)', `login throttle: ${(err as Error).message}`, 'dependency_down');
+      throw new Unavailable(text('服务暂时不可用，请几秒后重试', 'The service is temporarily unavailable; please try again in a few seconds.'), `login throttle: ${(err as Error).message}`, 'dependency_down');
     }
   }
 }

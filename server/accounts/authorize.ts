@@ -1,5 +1,6 @@
 import type { Logger } from '../platform/logger';
 import { Forbidden } from '../platform/errors';
+import { text, type Text } from '../platform/Text';
 import { acceptsCall, isFinished, type SessionState } from '../inspection/SessionState';
 import type { StaffMember, StaffRole } from './Account';
 
@@ -93,11 +94,11 @@ export function createAuthorize(log: Logger): Authorize {
   };
 }
 
-function denialMessage(actor: Actor, action: Action): string {
-  if (actor.kind === 'staff' && actor.member.mustChangePassword) return '请先修改密码 (change your password first)';
-  if (action === 'session.sign') return '只有该许可主管部门的审批人员可以签字确认';
-  if (actor.kind === 'applicant') return '此链接无权进行该操作';
-  return '您没有权限进行此操作';
+function denialMessage(actor: Actor, action: Action): Text {
+  if (actor.kind === 'staff' && actor.member.mustChangePassword) return text('请先修改密码', 'Change your password first');
+  if (action === 'session.sign') return text('只有该许可主管部门的审批人员可以签字确认', 'Only an inspector of the permit’s department can sign off');
+  if (actor.kind === 'applicant') return text('此链接无权进行该操作', 'This link may not do that');
+  return text('您没有权限进行此操作', 'You do not have permission to do this');
 }
 
 export function describeActor(a: Actor): string {

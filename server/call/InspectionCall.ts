@@ -3,6 +3,7 @@ import type { CaseRecord } from '../cases/CaseRecord';
 import { distanceMetres } from '../geo/distance';
 import type { Clock } from '../platform/clock';
 import { Forbidden, Gone, NotFound } from '../platform/errors';
+import { text } from '../platform/Text';
 import type { Logger } from '../platform/logger';
 import type { TypedEvents } from '../platform/TypedEvents';
 import type { ApplicantPresence, CallPresence, CallRole, CameraRequest, CameraState, EndReason, JoinResult, MediaSource, PositionReport, PositionUpdate } from '../protocol/signaling';
@@ -92,7 +93,7 @@ export class InspectionCall {
    * are closed again and the join fails, so no ghost participant stays behind.
    */
   async join({ peerId, role, rtpCapabilities, joinLinkId, accountId }: JoinRequestOf): Promise<JoinResult> {
-    if (this._closed) throw new Gone('通话已结束，请重新连接', 'call closed');
+    if (this._closed) throw new Gone(text('通话已结束，请重新连接', 'The call has ended; please reconnect'), 'call closed');
     this.joining.add(peerId);
     try {
       return await this.admit({ peerId, role, rtpCapabilities, joinLinkId, accountId });
@@ -114,7 +115,7 @@ export class InspectionCall {
     // Before the transports are made: the new phone must not be offered the old phone's own media.
     if (role === 'applicant') this.replaceApplicant(peerId);
     const { peer, consumers } = await this.room.addPeer(peerId, role, rtpCapabilities);
-    if (!this.joining.has(peerId) || this._closed) throw new Gone('连接已断开', 'page left during its join');
+    if (!this.joining.has(peerId) || this._closed) throw new Gone(text('连接已断开', 'The connection was lost'), 'page left during its join');
     this.participants.set(peerId, { peerId, role, joinLinkId, accountId });
     if (role === 'applicant') {
       this.clearGrace();
@@ -178,8 +179,8 @@ export class InspectionCall {
 
   async produce(peerId: string, transportId: string, kind: types.MediaKind, rtpParameters: types.RtpParameters, source: MediaSource): Promise<string> {
     const p = this.participant(peerId);
-    if (p.role === 'observer') throw new Forbidden('旁听人员不发送音视频', 'observers only receive');
-    if (p.role === 'inspector' && source === 'camera') throw new Forbidden('审批人员端仅发送语音', 'inspector may only send audio');
+    if (p.role === 'observer') throw new Forbidden(text('旁听人员不发送音视频', 'Observers do not send audio or video'), 'observers only receive');
+    if (p.role === 'inspector' && source === 'camera') throw new Forbidden(text('审批人员端仅发送语音', 'The inspector’s console sends audio only'), 'inspector may only send audio');
     return this.room.produce(this.mediaPeer(peerId), transportId, kind, rtpParameters, source);
   }
 
@@ -221,7 +222,7 @@ export class InspectionCall {
   }
 
   requireApplicant(): void {
-    if (!this.hasApplicant()) throw new NotFound('申请人尚未连线', 'no applicant connected');
+    if (!this.hasApplicant()) throw new NotFound(text('申请人尚未连线', 'The applicant is not connected yet'), 'no applicant connected');
   }
 
   /** Open WebRTC transports of this call (two per page in it). */
@@ -307,18 +308,18 @@ export class InspectionCall {
 
   private participant(peerId: string): Participant {
     const p = this.participants.get(peerId);
-    if (!p) throw new NotFound('请先加入通话', `peer ${peerId} not in call`);
+    if (!p) throw new NotFound(text('请先加入通话', 'Join the call first'), `peer ${peerId} not in call`);
     return p;
   }
 
   private requireRole(peerId: string, role: CallRole): void {
-    if (this.participant(peerId).role !== role) throw new Forbidden('无权执行此操作', `requires ${role}`);
+    if (this.participant(peerId).role !== role) throw new Forbidden(text('无权执行此操作', 'You may not do this'), `requires ${role}`);
   }
 
   private mediaPeer(peerId: string) {
     this.participant(peerId);
     const peer = this.room.peer(peerId);
-    if (!peer) throw new NotFound('请先加入通话', `media peer ${peerId} missing`);
+    if (!peer) throw new NotFound(text('请先加入通话', 'Join the call first'), `media peer ${peerId} missing`);
     return peer;
   }
 }

@@ -2,10 +2,11 @@ import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { TypedEvents } from '../platform/TypedEvents';
 import { NotFound } from '../platform/errors';
+import { text } from '../platform/Text';
 import { newId } from '../platform/ids';
 import type { NewCaseInput } from '../protocol/cases';
 import type { Store } from '../store/Store';
-import type { CaseRecord } from './CaseRecord';
+import type { CaseRecord, RegisteredAddress, RegisteredAddressInput } from './CaseRecord';
 
 export interface CaseEvents {
   /** An inspector was taken off a case: their open pages of its sessions must go. */
@@ -33,7 +34,7 @@ export class CaseService {
         id: newId(12),
         businessName: input.businessName,
         permitTypes: [...new Set(input.permitTypes)],
-        address: input.address,
+        address: registeredAddress(input.address),
         createdAt: now,
         createdBy,
       },
@@ -43,7 +44,7 @@ export class CaseService {
 
   async get(caseId: string): Promise<CaseRecord> {
     const c = await this.store.cases.get(caseId);
-    if (!c) throw new NotFound('案件不存在', `case ${caseId} not found`);
+    if (!c) throw new NotFound(text('案件不存在', 'No such case'), `case ${caseId} not found`);
     return c;
   }
 
@@ -63,4 +64,9 @@ export class CaseService {
     await this.store.assignments.unassign(caseId, accountId);
     this.events.emit('assignee.removed', caseId, accountId);
   }
+}
+
+/** Coordinates given without their source were typed as WGS-84: the original is the point itself. */
+function registeredAddress(a: RegisteredAddressInput): RegisteredAddress {
+  return { text: a.text, lat: a.lat, lon: a.lon, system: a.system ?? 'wgs84', original: a.original ?? { lat: a.lat, lon: a.lon } };
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../platform/clock';
 import { NotFound } from '../platform/errors';
+import { text } from '../platform/Text';
 import { newId } from '../platform/ids';
 import type { Store } from '../store/Store';
 import type { JoinLinkRecord } from './JoinLinkRecord';
@@ -32,7 +33,7 @@ export class JoinLinks {
   async resolve(token: string): Promise<JoinLinkRecord> {
     const payload = this.parse(token);
     const link = await this.store.joinLinks.get(payload.l);
-    if (!link || link.sessionId !== payload.s) throw new NotFound('链接无效，请向审批人员索取新的链接。', 'unknown join link', 'link_invalid');
+    if (!link || link.sessionId !== payload.s) throw new NotFound(text('链接无效，请向审批人员索取新的链接。', 'This link is not valid. Please ask the inspector for a new link.'), 'unknown join link', 'link_invalid');
     return link;
   }
 
@@ -68,7 +69,7 @@ export class JoinLinks {
   }
 
   private parse(token: string): z.infer<typeof Payload> {
-    const invalid = new NotFound('链接无效，请检查链接是否完整，或向审批人员索取新的链接。', 'malformed join token', 'link_invalid');
+    const invalid = new NotFound(text('链接无效，请检查链接是否完整，或向审批人员索取新的链接。', 'This link is not valid. Check that it is complete, or ask the inspector for a new link.'), 'malformed join token', 'link_invalid');
     const [body, sig, extra] = token.split('.');
     if (!body || !sig || extra !== undefined || token.length > 512) throw invalid;
     const expected = Buffer.from(this.mac(body));

@@ -1,8 +1,9 @@
 import type { Literal } from './conditions/ConditionTree';
 import { evaluateCondition } from './conditions/evaluateCondition';
-import type { FactSpec, ResultKind } from './TemplateSchema';
+import type { LocalText, ResultKind } from './TemplateSchema';
 import type { EvidenceNote, OutcomeKind, WalkEvent, WalkEventBody } from './WalkEvent';
 import type { PointSource, WalkPlan, WalkPoint } from './WalkPlan';
+import { alreadySigned, factValueProblem, named, NO_RESULT, NOT_SIGNED, photosMissing, RULES, signRefused, unknownFact, videoMissing } from './walkText';
 
 export interface PointAnswer {
   result: ResultKind;
@@ -45,7 +46,18 @@ export interface ScoringRule {
   rectificationDays: number;
 }
 
-export class WalkRuleError extends Error {}
+/** Which rule refused a change, so a caller can word its own answer (e.g. evidence for a closed walk). */
+export type WalkRule = 'closed' | 'unknown_point' | 'result' | 'fact' | 'permit' | 'sign' | 'close' | 'outcome_changed' | 'override_reason';
+
+/** A change the walk refuses; `text` says why to the inspector in both languages (the message is its zh-CN side). */
+export class WalkRuleError extends Error {
+  constructor(
+    readonly text: LocalText,
+    readonly rule: WalkRule,
+  ) {
+    super(text['zh-CN']);
+  }
+}
 
 /**
  * The state of one inspection's checklist, folded from its events (pure: no I/O, no clock). The
@@ -78,13 +90,13 @@ export class ChecklistWalk {
 
   point(key: string): WalkPoint {
     const p = this.byKey.get(key);
-    if (!p) throw new WalkRuleError(`unknown checklist point "${key}"`);
+    if (!p) throw new WalkRuleError(RULES.unknownPoint, 'unknown_point');
     return p;
   }
 
   /** Checks that an event is allowed now; throws WalkRuleError with the reason otherwise. */
   validate(body: WalkEventBody): void {
-    if (this.closed) throw new WalkRuleError('this inspection is closed');
+    if (this.closed) throw new WalkRuleError(RULES.closed, 'closed');
     switch (body.type) {
       case 'point_opened':
       case 'note_set':
@@ -93,32 +105,30 @@ export class ChecklistWalk {
         return;
       case 'result_set': {
         const p = this.point(body.key);
-        if (!p.results.includes(body.result)) throw new WalkRuleError(`"${body.result}" is not an allowed result for this point`);
+        if (!p.results.includes(body.result)) throw new WalkRuleError(RULES.resultNotAllowed, 'result');
         return;
       }
       case 'fact_answered': {
         const spec = this.plan.facts.find((f) => f.key === body.fact);
-        if (!spec) throw new WalkRuleError(`未知的经营情况项“${body.fact}”`);
+        if (!spec) throw new WalkRuleError(unknownFact(body.fact), 'fact');
         const problem = factValueProblem(spec, body.value);
-        if (problem) throw new WalkRuleError(`“${spec.label['zh-CN']}”${problem}`);
+        if (problem) throw new WalkRuleError(problem, 'fact');
         return;
       }
       case 'permit_signed': {
         const pin = this.plan.pins.find((p) => p.permitType === body.permitType);
-        if (!pin) throw new WalkRuleError(`permit "${body.permitType}" is not part of this inspection`);
-        if (this.signoffs.has(body.permitType)) throw new WalkRuleError(`“${pin.title['zh-CN']}”已签字确认，不能重复签字`);
+        if (!pin) throw new WalkRuleError(RULES.permitNotInWalk, 'permit');
+        if (this.signoffs.has(body.permitType)) throw new WalkRuleError(alreadySigned(pin.title), 'sign');
         const blockers = this.signBlockers(body.permitType);
-        if (blockers.length) throw new WalkRuleError(`签字确认前，${blockers[0]!}`);
+        if (blockers.length) throw new WalkRuleError(signRefused(blockers[0]!), 'sign');
         return;
       }
       case 'closed': {
         const blockers = this.closeBlockers();
-        if (blockers.length) throw new WalkRuleError(blockers[0]!);
+        if (blockers.length) throw new WalkRuleError(blockers[0]!, 'close');
         const computed = this.outcome().outcome;
-        if (body.computed !== computed) throw new WalkRuleError('the computed outcome changed; reload');
-        if (body.outcome !== computed && (body.overrideReason ?? '').trim().length < 10) {
-          throw new WalkRuleError('overriding the computed outcome needs a written reason (at least 10 characters)');
-        }
+        if (body.computed !== computed) throw new WalkRuleError(RULES.outcomeChanged, 'outcome_changed');
+        if (body.outcome !== computed && (body.overrideReason ?? '').trim().length < 10) throw new WalkRuleError(RULES.overrideReason, 'override_reason');
         return;
       }
     }
@@ -176,26 +186,22 @@ export class ChecklistWalk {
   }
 
   /** Whether the point's evidence rule is met, and if not, what is missing. */
-  evidenceGap(p: WalkPoint): string | undefined {
+  evidenceGap(p: WalkPoint): LocalText | undefined {
     const notes = this.evidence.get(p.key) ?? [];
     const photos = notes.filter((n) => n.kind === 'photo' && !n.flags?.length && (p.evidence.maxDistanceM === undefined || n.distance === 'pass')).length;
-    // Shown to the inspector as is (zh-CN first).
-    if (photos < p.evidence.minPhotos) {
-      const where = p.evidence.maxDistanceM !== undefined ? `（须在登记地址 ${p.evidence.maxDistanceM} 米内拍摄）` : '';
-      return `需要 ${p.evidence.minPhotos} 张照片${where}，已有 ${photos} 张`;
-    }
+    if (photos < p.evidence.minPhotos) return photosMissing(p.evidence, photos);
     const longest = Math.max(0, ...notes.filter((n) => n.kind === 'video').map((n) => n.seconds ?? 0));
-    if (longest < p.evidence.minVideoSeconds) return `需要至少 ${p.evidence.minVideoSeconds} 秒连续视频，目前最长 ${longest} 秒`;
+    if (longest < p.evidence.minVideoSeconds) return videoMissing(p.evidence.minVideoSeconds, longest);
     return undefined;
   }
 
   /** What the point still lacks (a result, or the evidence its result needs); undefined when done. */
-  private pointBlocker(p: WalkPoint): string | undefined {
+  private pointBlocker(p: WalkPoint): LocalText | undefined {
     const a = this.answers.get(p.key);
-    if (!a) return `“${p.title['zh-CN']}”尚未填写结果`;
+    if (!a) return named(p.title, NO_RESULT);
     if (a.result === 'not_applicable' || a.result === 'onsite_required') return undefined;
     const gap = this.evidenceGap(p);
-    return gap ? `“${p.title['zh-CN']}”${gap}` : undefined;
+    return gap ? named(p.title, gap) : undefined;
   }
 
   /** The points a permit's department answers for: those where one of its sources applies. */
@@ -215,13 +221,13 @@ export class ChecklistWalk {
   }
 
   /** Why the permit's department cannot sign yet (every applicable point of it needs its result and evidence); empty when it can. */
-  signBlockers(permitType: string): string[] {
+  signBlockers(permitType: string): LocalText[] {
     return this.permitPoints(permitType).flatMap((p) => this.pointBlocker(p) ?? []);
   }
 
   /** Why the inspection cannot be closed yet; empty when it can. */
-  closeBlockers(): string[] {
-    const out: string[] = [];
+  closeBlockers(): LocalText[] {
+    const out: LocalText[] = [];
     for (const p of this.plan.points) {
       if (!p.required || !this.applies(p)) continue;
       const blocker = this.pointBlocker(p);
@@ -230,7 +236,7 @@ export class ChecklistWalk {
     // A combined walk (一业一证) ends only with every department's signature. A permit none of
     // whose points are in this walk (a re-inspection of another permit's failures) has nothing to sign.
     const permits = this.plan.pins.filter((pin) => this.plan.points.some((p) => p.sources.some((s) => s.permitType === pin.permitType)));
-    if (permits.length > 1) for (const pin of permits) if (!this.signoffs.has(pin.permitType)) out.push(`“${pin.title['zh-CN']}”尚未由主管部门签字确认`);
+    if (permits.length > 1) for (const pin of permits) if (!this.signoffs.has(pin.permitType)) out.push(named(pin.title, NOT_SIGNED));
     return out;
   }
 
@@ -288,17 +294,5 @@ export class ChecklistWalk {
   /** Points a re-inspection (复验) carries over: those failed or left for rectification. */
   failedKeys(): string[] {
     return [...this.answers.entries()].filter(([, a]) => a.result === 'fail' || a.result === 'needs_rectification').map(([k]) => k);
-  }
-}
-
-/** Why a fact's value does not fit its declaration (zh-CN, after the fact's label); undefined when it does. */
-function factValueProblem(spec: FactSpec, value: Literal): string | undefined {
-  switch (spec.type) {
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : '应为数字';
-    case 'boolean':
-      return typeof value === 'boolean' ? undefined : '应为“是”或“否”';
-    case 'enum':
-      return typeof value === 'string' && spec.values.includes(value) ? undefined : `应为以下之一：${spec.values.join('、')}`;
   }
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NotFound } from '../platform/errors';
+import { text } from '../platform/Text';
 import { compileTemplate, TemplateError } from './compileTemplate';
 import type { InspectionTemplate } from './InspectionTemplate';
 
@@ -29,7 +30,7 @@ export class TemplateLibrary {
 
   forPermit(permitType: string): InspectionTemplate {
     const t = this.byPermit.get(permitType);
-    if (!t) throw new NotFound(`没有“${permitType}”的勘验模板`, `no template for permit ${permitType}`);
+    if (!t) throw new NotFound(text(`没有“${permitType}”的勘验模板`, `No checklist template for “${permitType}”`), `no template for permit ${permitType}`);
     return t;
   }
 

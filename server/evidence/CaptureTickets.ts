@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../platform/clock';
 import { Conflict, Forbidden, Gone } from '../platform/errors';
+import { text } from '../platform/Text';
 import type { Store } from '../store/Store';
 
 /** One inspector request for a photo: a camera photo from the phone must answer one. */
@@ -41,12 +42,12 @@ export class CaptureTickets {
   async check(ticketId: string | undefined, sessionId: string, pointKey: string, requestId: string): Promise<CaptureTicket> {
     const ticket = ticketId ? await this.store.captureTickets.get(ticketId) : undefined;
     if (!ticket || ticket.sessionId !== sessionId) {
-      throw new Forbidden('现场照片须在检查人员发出拍照请求后拍摄', 'camera photo without a capture ticket');
+      throw new Forbidden(text('现场照片须在检查人员发出拍照请求后拍摄', 'An on-site photo must be taken after the inspector asks for it'), 'camera photo without a capture ticket');
     }
-    if (ticket.pointKey !== pointKey) throw new Forbidden('照片与检查人员请求的检查项不一致', `ticket for ${ticket.pointKey}, upload for ${pointKey}`);
-    if (this.clock.now() - ticket.issuedAt > TICKET_LIFETIME_MS) throw new Gone('拍照请求已过期，请检查人员重新请求', 'capture ticket expired');
+    if (ticket.pointKey !== pointKey) throw new Forbidden(text('照片与检查人员请求的检查项不一致', 'The photo does not match the checklist point the inspector asked about'), `ticket for ${ticket.pointKey}, upload for ${pointKey}`);
+    if (this.clock.now() - ticket.issuedAt > TICKET_LIFETIME_MS) throw new Gone(text('拍照请求已过期，请检查人员重新请求', 'The photo request has expired; the inspector needs to ask again'), 'capture ticket expired');
     if (ticket.usedByRequest !== undefined && ticket.usedByRequest !== requestId) {
-      throw new Conflict('这次拍照请求已经收到过一张照片，请检查人员再次请求', 'capture ticket already used');
+      throw new Conflict(text('这次拍照请求已经收到过一张照片，请检查人员再次请求', 'A photo was already received for this request; the inspector needs to ask again'), 'capture ticket already used');
     }
     return ticket;
   }
@@ -55,7 +56,7 @@ export class CaptureTickets {
   async redeem(ticketId: string | undefined, sessionId: string, pointKey: string, requestId: string): Promise<CaptureTicket> {
     const ticket = await this.check(ticketId, sessionId, pointKey, requestId);
     if (!(await this.store.captureTickets.markUsed(ticket.id, requestId))) {
-      throw new Conflict('这次拍照请求已经收到过一张照片，请检查人员再次请求', 'capture ticket already used');
+      throw new Conflict(text('这次拍照请求已经收到过一张照片，请检查人员再次请求', 'A photo was already received for this request; the inspector needs to ask again'), 'capture ticket already used');
     }
     return { ...ticket, usedByRequest: requestId };
   }

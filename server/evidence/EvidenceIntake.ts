@@ -10,6 +10,7 @@ import type { TypedEvents } from '../platform/TypedEvents';
 import type { Clock } from '../platform/clock';
 import type { PhotoRefusal } from '../protocol/signaling';
 import { Conflict, Invalid, NotFound } from '../platform/errors';
+import { text } from '../platform/Text';
 import { newId } from '../platform/ids';
 import type { Store } from '../store/Store';
 import type { CaptureTickets } from './CaptureTickets';
@@ -51,10 +52,15 @@ export interface IntakeArgs {
  */
 export const MAX_FIX_AGE_MS = 10 * 60_000;
 
+const EVIDENCE_AFTER_CLOSE = text('本次勘验已结束，不能再添加证据', 'This inspection has ended; no more evidence can be added');
+
 /** Why a photo was refused for what it is; the phone drops such a photo (every other refusal keeps it queued). */
 const IMAGE_REFUSALS = {
-  photo_damaged: '图片已损坏，无法作为证据，请重新拍摄',
-  photo_too_large_pixels: `图片像素过多（超过 ${MAX_INPUT_PIXELS / 10_000} 万像素），无法作为证据`,
+  photo_damaged: text('图片已损坏，无法作为证据，请重新拍摄', 'The image is damaged and cannot serve as evidence; please take it again'),
+  photo_too_large_pixels: text(
+    `图片像素过多（超过 ${MAX_INPUT_PIXELS / 10_000} 万像素），无法作为证据`,
+    `The image has too many pixels (over ${MAX_INPUT_PIXELS / 1_000_000} megapixels) to serve as evidence`,
+  ),
 } as const;
 
 /**
@@ -127,7 +133,7 @@ export class EvidenceIntake {
       }
     }
     const type = imageTypeOf(a.bytes);
-    if (!type) throw new Invalid('上传的不是 JPEG 或 PNG 图片（按文件内容判断）', 'not an image by content', 'photo_not_image' satisfies PhotoRefusal);
+    if (!type) throw new Invalid(text('上传的不是 JPEG 或 PNG 图片（按文件内容判断）', 'The upload is not a JPEG or PNG image (judged by its content)'), 'not an image by content', 'photo_not_image' satisfies PhotoRefusal);
     const point = await this.pointFor(a.sessionId, a.pointKey);
 
     const checked: EvidenceItem['checked'] & Record<string, unknown> = {};
@@ -166,7 +172,7 @@ export class EvidenceIntake {
     }
 
     // The session may have ended while the image was decoded and stamped: a sealed one takes nothing.
-    if (!(await this.gate.walkOpen(a.sessionId))) throw new Conflict('本次勘验已结束，不能再添加证据', 'session no longer takes evidence');
+    if (!(await this.gate.walkOpen(a.sessionId))) throw new Conflict(EVIDENCE_AFTER_CLOSE, 'session no longer takes evidence');
     // A camera photo must answer an inspector's request: otherwise a gallery picture could pass as one.
     if (a.source === 'photo') await this.tickets.redeem(a.captureTicket, a.sessionId, a.pointKey, a.requestId ?? '');
     // Nothing is written before the image has decoded completely: a refused upload leaves nothing behind.
@@ -242,7 +248,7 @@ export class EvidenceIntake {
 
   async get(id: string): Promise<EvidenceItem> {
     const item = await this.store.evidence.get(id);
-    if (!item) throw new NotFound('证据不存在', `evidence ${id} not found`);
+    if (!item) throw new NotFound(text('证据不存在', 'No such evidence'), `evidence ${id} not found`);
     return item;
   }
 
@@ -251,7 +257,7 @@ export class EvidenceIntake {
     const item = await this.get(id);
     if (item.grade === 'stamped') return item;
     const d = await this.derivativeOf(item);
-    if (!d) throw new NotFound('证据副本不存在', `no stamped copy of ${id}`);
+    if (!d) throw new NotFound(text('证据副本不存在', 'No stamped copy of this evidence'), `no stamped copy of ${id}`);
     return d;
   }
 
@@ -273,7 +279,7 @@ export class EvidenceIntake {
       walk.validate({ type: 'evidence_attached', key: pointKey, evidence: { evidenceId: '-', kind: 'photo' } });
       return walk.point(pointKey);
     } catch (err) {
-      if (err instanceof WalkRuleError) throw new Invalid(err.message.includes('closed') ? '本次勘验已结束，不能再添加证据' : '检查项不存在', err.message);
+      if (err instanceof WalkRuleError) throw new Invalid(err.rule === 'closed' ? EVIDENCE_AFTER_CLOSE : err.text, `walk rule ${err.rule}`);
       throw err;
     }
   }

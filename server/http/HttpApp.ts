@@ -2,6 +2,7 @@ import compression from 'compression';
 import express from 'express';
 import path from 'node:path';
 import { NotFound } from '../platform/errors';
+import { text } from '../platform/Text';
 import { errorMiddleware } from './errorMiddleware';
 import { httpContext, type HttpDeps } from './HttpContext';
 import { originGuard } from './originCheck';
@@ -33,9 +34,9 @@ export function createHttpApp(deps: HttpDeps & { intake: CaseIntake }): express.
   const ctx = httpContext(deps);
   app.use(pageRoutes(ctx), authRoutes(ctx), accountRoutes(ctx), caseRoutes(ctx, deps.intake), sessionRoutes(ctx, deps.intake), evidenceRoutes(ctx));
 
-  app.use('/api', (_req, _res, next) => next(new NotFound('接口不存在', 'no such api route')));
+  app.use('/api', (_req, _res, next) => next(new NotFound(text('接口不存在', 'No such API route'), 'no such api route')));
   // Every other unknown path gets the same headers and a plain answer (express's own 404 page sets its own policy).
-  app.use((_req, _res, next) => next(new NotFound('页面不存在 (not found)', 'no such route')));
+  app.use((_req, _res, next) => next(new NotFound(text('页面不存在', 'Page not found'), 'no such route')));
   app.use(errorsNeverStored, errorMiddleware(deps.log));
   return app;
 }

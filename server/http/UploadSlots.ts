@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { TooMany } from '../platform/errors';
+import { text } from '../platform/Text';
 
 /**
  * At most a few uploads in flight per join link: a phone sends its photos one after another, so
@@ -16,7 +17,7 @@ export class UploadSlots {
     const n = this.inFlight.get(key) ?? 0;
     if (n >= this.perKey) {
       req.resume();
-      next(new TooMany('上一张照片还在上传，请稍候再试', `upload slots full for link`, 'upload_busy'));
+      next(new TooMany(text('上一张照片还在上传，请稍候再试', 'The previous photo is still uploading; please wait and try again'), `upload slots full for link`, 'upload_busy'));
       return;
     }
     this.inFlight.set(key, n + 1);

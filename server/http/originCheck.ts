@@ -3,8 +3,11 @@ import type { TLSSocket } from 'node:tls';
 import type { RequestHandler } from 'express';
 import { isLoopback } from '../platform/config';
 import { Forbidden } from '../platform/errors';
+import { pickLang, text } from '../platform/Text';
 
-export const CROSS_ORIGIN_MESSAGE = '请求来源无效 (cross-origin request refused)';
+export const CROSS_ORIGIN_TEXT = text('请求来源无效', 'Cross-origin request refused');
+/** The zh-CN refusal (the default language). */
+export const CROSS_ORIGIN_MESSAGE = CROSS_ORIGIN_TEXT['zh-CN'];
 
 /** GET, HEAD and OPTIONS change nothing; every other method is checked. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -52,7 +55,7 @@ export function originGuard(publicUrl: string | undefined): RequestHandler {
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
     const verdict = checkOrigin(req.headers, [publicUrl, arrivalOrigin(req.protocol, req.get('host'))]);
-    next(verdict.ok ? undefined : new Forbidden(CROSS_ORIGIN_MESSAGE, verdict.why, 'cross_origin'));
+    next(verdict.ok ? undefined : new Forbidden(CROSS_ORIGIN_TEXT, verdict.why, 'cross_origin'));
   };
 }
 
@@ -74,6 +77,8 @@ export function rawProtocol(req: IncomingMessage): string {
 export function socketOriginGate(publicUrl?: string): (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => void {
   return (req, callback) => {
     const verdict = checkOrigin(req.headers, [publicUrl, arrivalOrigin(rawProtocol(req), req.headers.host)]);
-    callback(verdict.ok ? null : CROSS_ORIGIN_MESSAGE, verdict.ok);
+    // Only the URL is known this early: a page that wants English puts `lang` in its handshake query.
+    const lang = pickLang(new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('lang'));
+    callback(verdict.ok ? null : CROSS_ORIGIN_TEXT[lang], verdict.ok);
   };
 }

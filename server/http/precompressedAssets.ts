@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import { Invalid, NotFound } from '../platform/errors';
+import { text } from '../platform/Text';
 
 const TYPES: Record<string, string> = { '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
@@ -14,10 +15,10 @@ function assetName(urlPath: string): string {
   try {
     name = decodeURIComponent(urlPath.replace(/^\//, ''));
   } catch {
-    throw new Invalid('请求地址编码无效 (malformed URL encoding)', `bad percent-encoding in asset path`);
+    throw new Invalid(text('请求地址编码无效', 'Malformed URL encoding'), `bad percent-encoding in asset path`);
   }
   if (!name || name.includes('/') || name.includes('\\') || name.includes('\0') || name.startsWith('.')) {
-    throw new NotFound('文件不存在 (not found)', 'asset path outside the bundle folder');
+    throw new NotFound(text('文件不存在', 'File not found'), 'asset path outside the bundle folder');
   }
   return name;
 }

@@ -1,4 +1,5 @@
 import { Conflict, NotFound } from '../platform/errors';
+import { text } from '../platform/Text';
 import type { TypedEvents } from '../platform/TypedEvents';
 import type { CaptureProgress } from '../protocol/signaling';
 import type { InspectionEvents } from './InspectionEvents';
@@ -22,7 +23,7 @@ export class CaptureRequests {
 
   async request(sessionId: string, pointKey: string, actor: string): Promise<void> {
     const { session } = await this.lifecycle.session(sessionId);
-    if (!acceptsWalkChanges(session.state)) throw new Conflict('检查清单已结束，不能再请求拍照', `session is ${session.state}`);
+    if (!acceptsWalkChanges(session.state)) throw new Conflict(text('检查清单已结束，不能再请求拍照', 'The checklist is closed; no more photos can be requested'), `session is ${session.state}`);
     await this.requirePoint(sessionId, pointKey);
     const ticket = await this.tickets.issue(sessionId, pointKey, actor);
     this.events.emit('capture.requested', { sessionId, ask: { pointKey, captureId: ticket.id } });
@@ -34,6 +35,6 @@ export class CaptureRequests {
   }
 
   private async requirePoint(sessionId: string, pointKey: string): Promise<void> {
-    if (!(await this.walks.walk(sessionId)).plan.points.some((p) => p.key === pointKey)) throw new NotFound('检查项不存在', `unknown point ${pointKey}`);
+    if (!(await this.walks.walk(sessionId)).plan.points.some((p) => p.key === pointKey)) throw new NotFound(text('检查项不存在', 'No such checklist point'), `unknown point ${pointKey}`);
   }
 }

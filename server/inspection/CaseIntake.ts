@@ -4,6 +4,7 @@ import type { CaseService } from '../cases/CaseService';
 import type { JoinLinkRecord } from '../cases/JoinLinkRecord';
 import type { AccountService } from '../accounts/AccountService';
 import { Invalid } from '../platform/errors';
+import { text } from '../platform/Text';
 import type { NewCaseInput } from '../protocol/cases';
 import type { Store } from '../store/Store';
 import type { InspectionLifecycle } from './InspectionLifecycle';
@@ -34,7 +35,7 @@ export class CaseIntake {
     const staff = await this.accounts.members(assignees);
     for (const id of assignees) {
       const m = staff.find((s) => s.id === id);
-      if (!m || !m.roles.includes('inspector')) throw new Invalid('只能指派给审批人员账号', `assignee ${id} is not an inspector`);
+      if (!m || !m.roles.includes('inspector')) throw new Invalid(text('只能指派给审批人员账号', 'Cases can only be assigned to inspector accounts'), `assignee ${id} is not an inspector`);
     }
     const opened = await this.store.transaction(async () => {
       const caseRecord = await this.cases.create(input, by.username);

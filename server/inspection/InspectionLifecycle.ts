@@ -4,6 +4,7 @@ import type { WalkEventBody } from '../checklist/WalkEvent';
 import type { Clock } from '../platform/clock';
 import { Conflict, Invalid, NotFound } from '../platform/errors';
 import { newId } from '../platform/ids';
+import { text, type Lang, type Text } from '../platform/Text';
 import type { Logger } from '../platform/logger';
 import type { TypedEvents } from '../platform/TypedEvents';
 import type { OutcomeKind } from '../protocol/walk';
@@ -13,6 +14,7 @@ import type { InspectionSession } from './InspectionSession';
 import type { InspectionWalks } from './InspectionWalks';
 import { acceptsCall, acceptsWalkChanges, type SessionState } from './SessionState';
 import type { SessionTransition, TransitionTrigger } from './SessionTransition';
+import { readReason, SYSTEM_REASONS } from './systemReasons';
 import { canTransition, presenceStep, stateLabel, type PresenceSnapshot } from './transitions';
 
 /** Seals a finished session's logs into the case's evidence chain; returns the record's hash. */
@@ -22,17 +24,18 @@ export interface SessionSealer {
   sealedLog(caseId: string, sessionId: string): Promise<string | undefined>;
 }
 
-const TRIGGER_VERBS: Record<TransitionTrigger, string> = {
-  inspector_joined: '开始通话',
-  applicant_joined: '接入申请人',
-  applicant_dropped: '标记申请人重连',
-  applicant_absent: '标记申请人离开',
-  walk_closed: '结束检查清单',
-  call_ended: '结束通话',
-  sealed: '封存',
-  resumed: '恢复勘验',
-  abandoned: '放弃勘验',
-  server_restarted: '重置通话',
+/** What each trigger does, as the end of "cannot ..." in a refusal. */
+const TRIGGER_VERBS: Record<TransitionTrigger, Text> = {
+  inspector_joined: text('开始通话', 'start the call'),
+  applicant_joined: text('接入申请人', 'admit the applicant'),
+  applicant_dropped: text('标记申请人重连', 'mark the applicant as reconnecting'),
+  applicant_absent: text('标记申请人离开', 'mark the applicant as gone'),
+  walk_closed: text('结束检查清单', 'close the checklist'),
+  call_ended: text('结束通话', 'end the call'),
+  sealed: text('封存', 'seal it'),
+  resumed: text('恢复勘验', 'resume the inspection'),
+  abandoned: text('放弃勘验', 'abandon the inspection'),
+  server_restarted: text('重置通话', 'reset the call'),
 };
 
 /**
@@ -57,11 +60,11 @@ export class InspectionLifecycle {
   async schedule(caseRecord: CaseRecord, actor: string, parentSessionId?: string): Promise<InspectionSession> {
     if (parentSessionId) {
       const { session: parent } = await this.session(parentSessionId);
-      if (parent.caseId !== caseRecord.id) throw new Invalid('复验必须针对同一案件', 'parent of another case');
-      if (parent.state !== 'sealed') throw new Conflict('原勘验尚未完成检查清单并结束，不能发起复验', `parent is ${parent.state}`);
+      if (parent.caseId !== caseRecord.id) throw new Invalid(text('复验必须针对同一案件', 'A re-inspection must belong to the same case'), 'parent of another case');
+      if (parent.state !== 'sealed') throw new Conflict(text('原勘验尚未完成检查清单并结束，不能发起复验', 'The original inspection has not closed its checklist and ended yet, so no re-inspection can be started'), `parent is ${parent.state}`);
       for (const s of await this.store.sessions.listByCase(caseRecord.id)) {
         if (s.state !== 'abandoned' && (await this.walks.parentOf(s.id)) === parentSessionId) {
-          throw new Conflict('这次勘验已经发起过复验，请在案件中打开那次复验', `re-inspection ${s.id} exists`);
+          throw new Conflict(text('这次勘验已经发起过复验，请在案件中打开那次复验', 'This inspection already has a re-inspection; open it from the case'), `re-inspection ${s.id} exists`);
         }
       }
     }
@@ -79,7 +82,7 @@ export class InspectionLifecycle {
 
   async session(sessionId: string): Promise<{ session: InspectionSession; caseRecord: CaseRecord }> {
     const session = await this.store.sessions.get(sessionId);
-    if (!session) throw new NotFound('勘验会话不存在', `session ${sessionId} not found`);
+    if (!session) throw new NotFound(text('勘验会话不存在', 'No such inspection session'), `session ${sessionId} not found`);
     return { session, caseRecord: await this.cases.get(session.caseId) };
   }
 
@@ -89,6 +92,11 @@ export class InspectionLifecycle {
 
   transitions(sessionId: string): Promise<SessionTransition[]> {
     return this.store.sessions.transitions(sessionId);
+  }
+
+  /** The history as a reader sees it: the server's own reasons in the reader's language (the stored record stays as sealed). */
+  async history(sessionId: string, lang: Lang): Promise<SessionTransition[]> {
+    return (await this.transitions(sessionId)).map((t) => (t.reason ? { ...t, reason: readReason(t.reason, lang) } : t));
   }
 
   /** The call reports who is in it; the lifecycle moves accordingly (or not at all). */
@@ -116,7 +124,7 @@ export class InspectionLifecycle {
       this.requireWalkOpen(session);
       await this.walks.close(sessionId, req, actor);
       await this.move(session, 'walk_closed', 'checklist_closed', actor, undefined, { outcome: req.outcome });
-      await this.finish(session, actor, '检查清单已结束');
+      await this.finish(session, actor, SYSTEM_REASONS.walkClosed['zh-CN']);
     });
   }
 
@@ -128,7 +136,7 @@ export class InspectionLifecycle {
     return this.serial(sessionId, async () => {
       const { session } = await this.session(sessionId);
       if (session.state === 'checklist_closed') await this.finish(session, actor, reason);
-      else await this.move(session, 'call_ended', 'interrupted', actor, reason ?? '检查清单未结束时结束了通话');
+      else await this.move(session, 'call_ended', 'interrupted', actor, reason ?? SYSTEM_REASONS.callEndedWithWalkOpen['zh-CN']);
       return session.state;
     });
   }
@@ -142,7 +150,7 @@ export class InspectionLifecycle {
 
   abandon(sessionId: string, actor: string, reason: string): Promise<void> {
     return this.serial(sessionId, async () => {
-      if (reason.trim().length < 5) throw new Invalid('放弃勘验需要填写不少于5个字的理由', 'abandon needs a reason');
+      if (reason.trim().length < 5) throw new Invalid(text('放弃勘验需要填写不少于5个字的理由', 'Abandoning an inspection needs a reason of at least 5 characters'), 'abandon needs a reason');
       const { session } = await this.session(sessionId);
       await this.move(session, 'abandoned', 'abandoned', actor, reason.trim());
       await this.sealOnce(session, actor);
@@ -151,7 +159,7 @@ export class InspectionLifecycle {
 
   /** Refuses unless the session is in a state where a call can be held. */
   requireCallOpen(session: InspectionSession): void {
-    if (!acceptsCall(session.state)) throw new Conflict(`本次勘验${stateLabel(session.state)}，不能进入通话`, `session is ${session.state}`, `session_${session.state}`);
+    if (!acceptsCall(session.state)) throw new Conflict(inState(session.state, text('不能进入通话', 'the call cannot be joined')), `session is ${session.state}`, `session_${session.state}`);
   }
 
   /**
@@ -165,11 +173,11 @@ export class InspectionLifecycle {
       await this.serial(s.id, async () => {
         // Killed between closing the checklist and recording it: the decision was taken, finish it.
         if (acceptsWalkChanges(s.state) && (await this.walks.walk(s.id)).closed) {
-          await this.move(s, 'walk_closed', 'checklist_closed', 'system', '服务器重启后补记清单结束', { outcome: (await this.walks.walk(s.id)).closed!.outcome });
+          await this.move(s, 'walk_closed', 'checklist_closed', 'system', SYSTEM_REASONS.closedAfterRestart['zh-CN'], { outcome: (await this.walks.walk(s.id)).closed!.outcome });
         }
-        if (s.state === 'checklist_closed' || s.state === 'ended') await this.finish(s, 'system', '服务器重启后完成封存');
+        if (s.state === 'checklist_closed' || s.state === 'ended') await this.finish(s, 'system', SYSTEM_REASONS.sealedAfterRestart['zh-CN']);
         else if (s.state === 'abandoned') await this.sealOnce(s, 'system');
-        else await this.move(s, 'server_restarted', 'scheduled', 'system', '服务器重启，通话需重新进入');
+        else await this.move(s, 'server_restarted', 'scheduled', 'system', SYSTEM_REASONS.restarted['zh-CN']);
       }).catch((err: unknown) => this.log.error({ err, sessionId: s.id }, 'could not recover session'));
     }
   }
@@ -199,18 +207,20 @@ export class InspectionLifecycle {
   }
 
   requireWalkOpen(session: InspectionSession): void {
-    if (!acceptsWalkChanges(session.state)) throw new Conflict(`本次勘验${stateLabel(session.state)}，检查清单不能再修改`, `session is ${session.state}`);
+    if (!acceptsWalkChanges(session.state)) throw new Conflict(inState(session.state, text('检查清单不能再修改', 'its checklist can no longer be changed')), `session is ${session.state}`);
   }
 
   private async move(session: InspectionSession, trigger: TransitionTrigger, to: SessionState, actor: string, reason?: string, extra?: { outcome?: string }): Promise<void> {
     const from = session.state;
     if (!canTransition(from, trigger, to)) {
-      throw new Conflict(`本次勘验当前为“${stateLabel(from)}”，不能${TRIGGER_VERBS[trigger]}`, `refused ${trigger}: ${from} -> ${to}`, 'transition_refused');
+      const [state, verb] = [stateLabel(from), TRIGGER_VERBS[trigger]];
+      const refusal = text(`本次勘验当前为“${state['zh-CN']}”，不能${verb['zh-CN']}`, `This inspection is “${state.en}”, so you cannot ${verb.en} now`);
+      throw new Conflict(refusal, `refused ${trigger}: ${from} -> ${to}`, 'transition_refused');
     }
     const at = this.clock.now();
     // Compare-and-set in the store: another node (or a racing request) that moved first wins.
     if (!(await this.store.sessions.transition({ sessionId: session.id, from, to, trigger, actor, reason, at }, extra))) {
-      throw new Conflict('勘验状态已被其他操作更改，请刷新后重试', `session ${session.id} left ${from} meanwhile`, 'transition_raced');
+      throw new Conflict(text('勘验状态已被其他操作更改，请刷新后重试', 'The inspection was changed by another action meanwhile; reload and try again'), `session ${session.id} left ${from} meanwhile`, 'transition_raced');
     }
     session.state = to;
     session.stateChangedAt = at;
@@ -229,4 +239,10 @@ export class InspectionLifecycle {
     });
     return run;
   }
+}
+
+/** "本次勘验<state>，<what>": why a step is refused in the session's present state. */
+function inState(state: SessionState, what: Text): Text {
+  const label = stateLabel(state);
+  return text(`本次勘验${label['zh-CN']}，${what['zh-CN']}`, `This inspection is ${label.en}; ${what.en}`);
 }

@@ -6,8 +6,10 @@ import type { OutcomeKind, WalkEvent, WalkEventBody } from '../checklist/WalkEve
 import { mergeTemplates } from '../checklist/WalkPlan';
 import type { CaseRecord } from '../cases/CaseRecord';
 import type { Clock } from '../platform/clock';
+import { LANGS, text, type Lang, type Text } from '../platform/Text';
 import { Conflict, Invalid, NotFound } from '../platform/errors';
 import type { TypedEvents } from '../platform/TypedEvents';
+import type { ApplicantPrompt, WalkView } from '../protocol/walk';
 import type { Store } from '../store/Store';
 import type { InspectionEvents } from './InspectionEvents';
 import { walkView, applicantPrompt } from './walkView';
@@ -41,7 +43,7 @@ export class InspectionWalks {
     if (parentSessionId) {
       const parent = await this.load(parentSessionId);
       const carried = parent.walk.failedKeys();
-      if (!carried.length) throw new Invalid('上次勘验没有不合格或需整改的项目，无需复验', 'nothing to re-inspect');
+      if (!carried.length) throw new Invalid(text('上次勘验没有不合格或需整改的项目，无需复验', 'The last inspection has no failed points or points needing rectification; nothing to re-inspect'), 'nothing to re-inspect');
       await this.store.walks.insert({ sessionId, templateHashes: parent.templates.map((t) => t.hash), parentSessionId, carriedKeys: carried, createdAt: now });
       return;
     }
@@ -55,13 +57,19 @@ export class InspectionWalks {
     return (await this.store.walks.get(sessionId))?.parentSessionId;
   }
 
-  async view(sessionId: string, lang: 'zh-CN' | 'en' = 'zh-CN') {
+  async view(sessionId: string, lang: Lang = 'zh-CN') {
     const live = await this.load(sessionId);
     return walkView(sessionId, live.walk, lang, live.parentSessionId);
   }
 
-  async prompt(sessionId: string, lang: 'zh-CN' | 'en' = 'zh-CN') {
+  async prompt(sessionId: string, lang: Lang = 'zh-CN') {
     return applicantPrompt((await this.load(sessionId)).walk, lang);
+  }
+
+  /** The console's view and the phone's prompt in every language, from one and the same state of the walk (for broadcasts). */
+  async inEveryLang(sessionId: string): Promise<Array<{ lang: Lang; view: WalkView; prompt: ApplicantPrompt | null }>> {
+    const live = await this.load(sessionId);
+    return LANGS.map((lang) => ({ lang, view: walkView(sessionId, live.walk, lang, live.parentSessionId), prompt: applicantPrompt(live.walk, lang) }));
   }
 
   /** Validates and stores one change; the returned event carries the trusted server time. */
@@ -71,7 +79,7 @@ export class InspectionWalks {
       try {
         live.walk.validate(body);
       } catch (err) {
-        if (err instanceof WalkRuleError) throw new Conflict(ruleMessage(err.message), err.message);
+        if (err instanceof WalkRuleError) throw new Conflict(ruleText(err), `walk rule ${err.rule}: ${err.text.en}`);
         throw err;
       }
       const event = await this.store.walks.appendEvent(sessionId, { ...body, at: this.clock.now(), actor } as Omit<WalkEvent, 'seq'>);
@@ -112,11 +120,11 @@ export class InspectionWalks {
 
   private async build(sessionId: string): Promise<LiveWalk> {
     const stored = await this.store.walks.get(sessionId);
-    if (!stored) throw new NotFound('本次勘验没有检查清单', `no walk for session ${sessionId}`);
+    if (!stored) throw new NotFound(text('本次勘验没有检查清单', 'This inspection has no checklist'), `no walk for session ${sessionId}`);
     const templates: InspectionTemplate[] = [];
     for (const hash of stored.templateHashes) {
       const v = await this.store.templates.get(hash);
-      if (!v) throw new NotFound('勘验模板版本缺失', `template version ${hash} missing`);
+      if (!v) throw new NotFound(text('勘验模板版本缺失', 'The checklist template version of this inspection is missing'), `template version ${hash} missing`);
       // Rebuilt from the stored content, never from today's file: later edits do not touch it.
       templates.push(compileTemplate(`${v.id}@${v.version}`, v.source));
     }
@@ -127,13 +135,8 @@ export class InspectionWalks {
   }
 }
 
-function ruleMessage(reason: string): string {
-  if (reason.includes('closed')) return '本次勘验已结束，不能再修改';
-  if (reason.includes('written reason')) return '更改系统判定结果需要填写不少于10个字的理由';
-  // Sign-off and fact messages are already written for the inspector.
-  if (reason.startsWith('签字确认前') || reason.includes('不能重复签字') || reason.startsWith('未知的经营情况项') || reason.includes('应为')) return reason;
-  if (reason.includes('尚未填写') || reason.includes('需要') || reason.includes('签字确认')) return `还不能结束勘验：${reason}`;
-  if (reason.includes('allowed result')) return '该检查项不允许这个结果';
-  if (reason.includes('not part of this inspection')) return '本次勘验不包含该许可';
-  return `操作无效：${reason}`;
+/** A refused close names what is still open as the reason the inspection cannot end; other refusals say it themselves. */
+function ruleText(err: WalkRuleError): Text {
+  if (err.rule !== 'close') return err.text;
+  return text(`还不能结束勘验：${err.text['zh-CN']}`, `The inspection cannot be closed yet: ${err.text.en}`);
 }

@@ -1,3 +1,4 @@
+import { text, type Text } from '../platform/Text';
 import type { SessionState } from './SessionState';
 import type { TransitionTrigger } from './SessionTransition';
 
@@ -61,16 +62,17 @@ export function presenceStep(state: SessionState, p: PresenceSnapshot): { trigge
   }
 }
 
-const LABELS: Record<SessionState, string> = {
-  scheduled: '待开始',
-  waiting_for_applicant: '等待申请人',
-  live: '勘验中',
-  applicant_reconnecting: '申请人重连中',
-  checklist_closed: '清单已结束',
-  ended: '已结束',
-  sealed: '已封存',
-  interrupted: '已中断',
-  abandoned: '已放弃',
+const LABELS: Record<SessionState, Text> = {
+  scheduled: text('待开始', 'not started'),
+  waiting_for_applicant: text('等待申请人', 'waiting for the applicant'),
+  live: text('勘验中', 'in progress'),
+  applicant_reconnecting: text('申请人重连中', 'waiting for the applicant to reconnect'),
+  checklist_closed: text('清单已结束', 'checklist closed'),
+  ended: text('已结束', 'ended'),
+  sealed: text('已封存', 'sealed'),
+  interrupted: text('已中断', 'interrupted'),
+  abandoned: text('已放弃', 'abandoned'),
 };
 
-export const stateLabel = (s: SessionState): string => LABELS[s];
+/** The state as a person reads it, in both languages (messages that say why a step is refused). */
+export const stateLabel = (s: SessionState): Text => LABELS[s];

@@ -35,15 +35,15 @@ export function walkView(sessionId: string, walk: ChecklistWalk, lang: 'zh-CN' |
         result: a?.result,
         note: walk.notes.get(p.key),
         answeredAt: a?.at,
-        evidenceGap: walk.evidenceGap(p),
+        evidenceGap: walk.evidenceGap(p)?.[lang],
         evidenceCount: walk.evidence.get(p.key)?.length ?? 0,
         photos: (walk.evidence.get(p.key) ?? []).filter((e) => e.kind === 'photo').map((e) => ({ id: e.evidenceId, distance: e.distance, source: e.source ?? 'photo', flags: e.flags ?? [] })),
         sources: p.sources.map((s) => ({ permitType: s.permitType, templateId: s.templateId, templateVersion: s.templateVersion, pointId: s.pointId, clause: s.clause })),
       };
     }),
     current: walk.current,
-    blockers: walk.closed ? [] : walk.closeBlockers(),
-    outcome: { ...outcome, permits: outcome.permits.map((p) => ({ ...p, signBlockers: walk.signBlockers(p.permitType) })) },
+    blockers: walk.closed ? [] : walk.closeBlockers().map((b) => b[lang]),
+    outcome: { ...outcome, permits: outcome.permits.map((p) => ({ ...p, signBlockers: walk.signBlockers(p.permitType).map((b) => b[lang]) })) },
     closed: walk.closed,
     parentSessionId,
   };

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { TooMany, Unavailable } from './errors';
+import { text } from './Text';
 
 /** Fixed-window attempt counter in Redis, shared by every node: slows password and link guessing. */
 export class RateLimiter {
@@ -17,8 +18,8 @@ export class RateLimiter {
       [[, count]] = (await this.redis.multi().incr(k).expire(k, this.windowSeconds, 'NX').exec()) as [[null, number]];
     } catch (err) {
       // Redis is being restarted: a clear "try again" rather than a 500, and no guessing let through.
-      throw new Unavailable('服务暂时不可用，请几秒后重试 (temporarily unavailable, retry in a few seconds)', `rate limiter: ${(err as Error).message}`, 'dependency_down');
+      throw new Unavailable(text('服务暂时不可用，请几秒后重试', 'The service is temporarily unavailable; please try again in a few seconds.'), `rate limiter: ${(err as Error).message}`, 'dependency_down');
     }
-    if (count > this.limit) throw new TooMany('尝试次数过多，请稍后再试', `rate limited: ${this.prefix}`);
+    if (count > this.limit) throw new TooMany(text('尝试次数过多，请稍后再试', 'Too many attempts; please try again later.'), `rate limited: ${this.prefix}`);
   }
 }

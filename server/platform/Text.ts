@@ -3,6 +3,9 @@
 
 export type Lang = 'zh-CN' | 'en';
 
+/** Every language a page may ask for (a message sent to many pages is sent once per language). */
+export const LANGS: readonly Lang[] = ['zh-CN', 'en'];
+
 export interface Text {
   readonly 'zh-CN': string;
   readonly en: string;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { SessionState } from '../inspection/SessionState';
+import { text } from '../platform/Text';
+import { labelled, said } from './fieldText';
 import { humanText } from './text';
 import type { ApplicantPrompt, WalkView } from './walk';
 
@@ -8,6 +10,8 @@ import type { ApplicantPrompt, WalkView } from './walk';
 // check inside mediasoup (its TypeErrors become Invalid errors).
 
 const Id = z.string().min(1).max(100);
+/** mediasoup's own parameters: people only need to know the media setup went wrong. */
+const MEDIA = text('媒体参数', 'Media parameters');
 const Obj = z.record(z.string(), z.unknown());
 
 /**
@@ -20,14 +24,20 @@ export const CLAIMED_TIME_RANGE = { min: Date.UTC(2020, 0, 1), max: Date.UTC(210
 export const ClaimedTime = z
   .number()
   .int()
-  .min(CLAIMED_TIME_RANGE.min, '手机时间不合理（早于 2020 年），请校准手机时间')
-  .max(CLAIMED_TIME_RANGE.max, '手机时间不合理（晚于 2100 年），请校准手机时间');
+  .min(CLAIMED_TIME_RANGE.min, said(text('手机时间不合理（早于 2020 年），请校准手机时间', 'The phone’s clock is implausible (before 2020); please set the phone’s time')))
+  .max(CLAIMED_TIME_RANGE.max, said(text('手机时间不合理（晚于 2100 年），请校准手机时间', 'The phone’s clock is implausible (after 2100); please set the phone’s time')));
 /** A phone-reported accuracy in metres: positive, and no coarser than 100 km. */
-export const ClaimedAccuracy = z.number().positive('定位精度必须大于 0').max(100_000, '定位精度不合理');
-export const Latitude = z.number().min(-90).max(90);
-export const Longitude = z.number().min(-180).max(180);
+export const ClaimedAccuracy = labelled(
+  z
+    .number()
+    .positive(said(text('定位精度必须大于 0', 'The location accuracy must be greater than 0')))
+    .max(100_000, said(text('定位精度不合理', 'The location accuracy is implausible'))),
+  text('定位精度', 'Location accuracy'),
+);
+export const Latitude = labelled(z.number().min(-90).max(90), text('纬度', 'Latitude'));
+export const Longitude = labelled(z.number().min(-180).max(180), text('经度', 'Longitude'));
 
-export const RtpCapabilitiesInput = z.object({ codecs: z.array(Obj).max(200), headerExtensions: z.array(Obj).max(200).optional() }).passthrough();
+export const RtpCapabilitiesInput = labelled(z.object({ codecs: z.array(Obj).max(200), headerExtensions: z.array(Obj).max(200).optional() }).passthrough(), MEDIA);
 
 export const JoinRequest = z.object({
   rtpCapabilities: RtpCapabilitiesInput,
@@ -36,45 +46,49 @@ export const JoinRequest = z.object({
 });
 
 export const ConnectTransportRequest = z.object({
-  transportId: Id,
-  dtlsParameters: z.object({ fingerprints: z.array(Obj).min(1).max(10), role: z.enum(['auto', 'client', 'server']).optional() }).passthrough(),
+  transportId: labelled(Id, MEDIA),
+  dtlsParameters: labelled(z.object({ fingerprints: z.array(Obj).min(1).max(10), role: z.enum(['auto', 'client', 'server']).optional() }).passthrough(), MEDIA),
 });
 
 export const MediaSource = z.enum(['camera', 'mic']);
 export type MediaSource = z.infer<typeof MediaSource>;
 
 export const ProduceRequest = z.object({
-  transportId: Id,
-  kind: z.enum(['audio', 'video']),
-  rtpParameters: z.object({ codecs: z.array(Obj).min(1).max(50), encodings: z.array(Obj).max(10).optional() }).passthrough(),
-  source: MediaSource,
+  transportId: labelled(Id, MEDIA),
+  kind: labelled(z.enum(['audio', 'video']), MEDIA),
+  rtpParameters: labelled(z.object({ codecs: z.array(Obj).min(1).max(50), encodings: z.array(Obj).max(10).optional() }).passthrough(), MEDIA),
+  source: labelled(MediaSource, MEDIA),
 });
 
-export const ResumeConsumerRequest = z.object({ consumerId: Id });
+export const ResumeConsumerRequest = z.object({ consumerId: labelled(Id, MEDIA) });
 
 export const PositionReport = z.object({
   lat: Latitude,
   lon: Longitude,
   accuracy: ClaimedAccuracy,
-  fixTime: ClaimedTime,
+  fixTime: labelled(ClaimedTime, text('定位时间', 'Fix time')),
 });
 export type PositionReport = z.infer<typeof PositionReport>;
 
 export const CameraAction = z.enum(['rear', 'front', 'torch_on', 'torch_off', 'zoom']);
 export type CameraAction = z.infer<typeof CameraAction>;
 
-export const CameraRequest = z.object({ action: CameraAction, zoom: z.number().min(0).max(100).optional() });
+export const CameraRequest = z.object({
+  action: labelled(CameraAction, text('摄像头操作', 'Camera action')),
+  zoom: labelled(z.number().min(0).max(100), text('变焦', 'Zoom')).optional(),
+});
 export type CameraRequest = z.infer<typeof CameraRequest>;
 
 const ZoomLevel = z.number().finite().min(0).max(1000);
 export const CameraState = z.object({
-  facing: z.enum(['environment', 'user', 'unknown']),
-  torch: z.object({ available: z.boolean(), on: z.boolean() }),
-  zoom: z.object({ min: ZoomLevel, max: ZoomLevel, step: ZoomLevel, value: ZoomLevel }).nullable(),
+  facing: labelled(z.enum(['environment', 'user', 'unknown']), text('摄像头朝向', 'Camera facing')),
+  torch: labelled(z.object({ available: z.boolean(), on: z.boolean() }), text('补光灯', 'Torch')),
+  zoom: labelled(z.object({ min: ZoomLevel, max: ZoomLevel, step: ZoomLevel, value: ZoomLevel }).nullable(), text('变焦', 'Zoom')),
 });
 export type CameraState = z.infer<typeof CameraState>;
 
-export const CaptureRequest = z.object({ pointKey: z.string().min(1).max(200) });
+const PointKey = labelled(z.string().min(1).max(200), text('检查项', 'Checklist point'));
+export const CaptureRequest = z.object({ pointKey: PointKey });
 export type CaptureRequest = z.infer<typeof CaptureRequest>;
 /** What the phone receives: the point and the ticket its photo must carry back. */
 export interface CaptureAsk {
@@ -87,14 +101,14 @@ export interface CaptureAsk {
  * received, when the evidence is in.
  */
 const CaptureProgressShape = z.object({
-  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  pointKey: z.string().min(1).max(200),
-  state: z.enum(['taking', 'uploading', 'retrying', 'received', 'failed']),
-  evidenceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-  message: humanText({ label: '进度说明', max: 300 }).optional(),
+  requestId: labelled(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), text('拍照请求编号', 'Photo request id')),
+  pointKey: PointKey,
+  state: labelled(z.enum(['taking', 'uploading', 'retrying', 'received', 'failed']), text('拍照进度', 'Photo progress')),
+  evidenceId: labelled(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), text('证据编号', 'Evidence id')).optional(),
+  message: humanText({ label: text('进度说明', 'Progress note'), max: 300 }).optional(),
 });
 /** What the phone may send: everything but `received`, which a phone could otherwise claim for a photo that never arrived. */
-export const CaptureProgress = CaptureProgressShape.refine((p) => p.state !== 'received', { message: '“已收到”只能由服务器报告', path: ['state'] });
+export const CaptureProgress = CaptureProgressShape.refine((p) => p.state !== 'received', { message: said(text('“已收到”只能由服务器报告', 'Only the server reports “received”')), path: ['state'] });
 export type CaptureProgress = z.infer<typeof CaptureProgressShape>;
 
 /**
@@ -106,7 +120,7 @@ export type CaptureProgress = z.infer<typeof CaptureProgressShape>;
 export const PHOTO_REFUSALS = ['photo_not_image', 'photo_damaged', 'photo_too_large_pixels', 'photo_too_big', 'photo_path_in_name', 'photo_empty'] as const;
 export type PhotoRefusal = (typeof PHOTO_REFUSALS)[number];
 
-export const EndCallRequest = z.object({ reason: humanText({ label: '结束理由', max: 500, multiline: true }).optional() });
+export const EndCallRequest = z.object({ reason: humanText({ label: text('结束理由', 'Reason for ending'), max: 500, multiline: true }).optional() });
 
 /** A page's part in the call: the phone, an inspector working the case, or a supervisor watching. */
 export type CallRole = 'applicant' | 'inspector' | 'observer';

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { text, type Text } from '../platform/Text';
+import { labelled, said } from './fieldText';
 
 // Human text at the edge: business names, addresses, notes, reasons, display names. Such text ends
 // up in stamps burned into evidence, in export READMEs and in logs, so it is refused at the edge
@@ -14,14 +16,14 @@ const LINE_BREAKS = /[\t\n\r\u000B\u000C\u0085\u2028\u2029]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export interface HumanTextOptions {
-  /** How the field is called in the message, e.g. 经营者名称. */
-  label: string;
+  /** How the field is called in messages, e.g. text('经营者名称', 'Business name'). */
+  label: Text;
   /** Longest accepted length after trimming, in UTF-16 units (one per Chinese character). */
   max: number;
   /** Shortest accepted length after trimming; 0 (the default) accepts an empty string. */
   min?: number;
   /** The message when shorter than `min`; defaults to 请填写<label>. */
-  minMessage?: string;
+  minMessage?: Text;
   /** Notes and reasons may have several lines (LF, CRLF and tab); names and addresses may not. */
   multiline?: boolean;
 }
@@ -29,20 +31,28 @@ export interface HumanTextOptions {
 /**
  * The one schema for human text fields: trims, refuses control characters (and any line break in a
  * single-line field) and lone surrogates with a message naming the field, and caps the length.
+ * Every message is in both languages (see said()), and the field carries its label.
  */
 export function humanText(opts: HumanTextOptions) {
   const { label, max, min = 0, multiline = false } = opts;
-  return z
-    .string({ required_error: opts.minMessage ?? `请填写${label}`, invalid_type_error: `${label}必须是文字` })
+  const [zh, en] = [label['zh-CN'], label.en];
+  const required = said(opts.minMessage ?? text(`请填写${zh}`, `${en} is required`));
+  const controls = said(
+    multiline ? text(`${zh}不能包含控制字符`, `${en} must not contain control characters`) : text(`${zh}不能包含控制字符或换行`, `${en} must not contain control characters or line breaks`),
+  );
+  const brokenText = said(text(`${zh}包含无法识别的字符（编码不完整）`, `${en} contains characters that cannot be read (incomplete encoding)`));
+  const schema = z
+    .string({ required_error: required, invalid_type_error: said(text(`${zh}必须是文字`, `${en} must be text`)) })
     .trim()
-    .min(min, opts.minMessage ?? `请填写${label}`)
-    .max(max, `${label}不能超过 ${max} 个字`)
+    .min(min, required)
+    .max(max, said(text(`${zh}不能超过 ${max} 个字`, `${en} must be at most ${max} characters`)))
     .superRefine((s, ctx) => {
       // A multi-line field keeps LF, CR and tab; the Unicode separators would still break lines unseen.
       const bad = CONTROLS_EXCEPT_LINE_BREAKS.test(s) || (multiline ? /[\u2028\u2029]/.test(s) : LINE_BREAKS.test(s));
-      if (bad) ctx.addIssue({ code: z.ZodIssueCode.custom, message: multiline ? `${label}不能包含控制字符` : `${label}不能包含控制字符或换行` });
-      if (LONE_SURROGATE.test(s)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${label}包含无法识别的字符（编码不完整）` });
+      if (bad) ctx.addIssue({ code: z.ZodIssueCode.custom, message: controls });
+      if (LONE_SURROGATE.test(s)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: brokenText });
     });
+  return labelled(schema, label);
 }
 
 const g = (re: RegExp) => new RegExp(re.source, 'g');

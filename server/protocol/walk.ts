@@ -1,23 +1,29 @@
 import type { PermitOutcome, WithdrawnSignOff } from '../checklist/ChecklistWalk';
 import { z } from 'zod';
+import { text } from '../platform/Text';
+import { labelled } from './fieldText';
 import { humanText } from './text';
 
 // Checklist messages between the console, the phone and the server.
 
-const Key = z.string().min(1).max(200);
-const Note = humanText({ label: '备注', max: 2000, multiline: true });
-const ResultKindInput = z.enum(['pass', 'fail', 'not_applicable', 'needs_rectification', 'onsite_required']);
+const Key = labelled(z.string().min(1).max(200), text('检查项', 'Checklist point'));
+const Note = humanText({ label: text('备注', 'Note'), max: 2000, multiline: true });
+const ResultKindInput = labelled(z.enum(['pass', 'fail', 'not_applicable', 'needs_rectification', 'onsite_required']), text('检查结果', 'Result'));
 const Outcome = z.enum(['pass', 'conditional_pass', 'fail', 'onsite_visit']);
+const PermitTypeInput = labelled(z.string().min(1).max(100), text('许可类型', 'Permit type'));
 
 export const OpenPointRequest = z.object({ key: Key });
 export const SetResultRequest = z.object({ key: Key, result: ResultKindInput, note: Note.optional() });
 export const SetNoteRequest = z.object({ key: Key, note: Note });
-export const AnswerFactRequest = z.object({ fact: z.string().min(1).max(100), value: z.union([z.string().max(200), z.number().finite(), z.boolean()]) });
-export const SignPermitRequest = z.object({ permitType: z.string().min(1).max(100) });
+export const AnswerFactRequest = z.object({
+  fact: labelled(z.string().min(1).max(100), text('经营情况项', 'Business fact')),
+  value: labelled(z.union([z.string().max(200), z.number().finite(), z.boolean()]), text('经营情况的值', 'Business fact value')),
+});
+export const SignPermitRequest = z.object({ permitType: PermitTypeInput });
 export const CloseWalkRequest = z.object({
-  outcome: Outcome,
-  computed: Outcome,
-  overrideReason: humanText({ label: '改判理由', max: 2000, multiline: true }).optional(),
+  outcome: labelled(Outcome, text('勘验结论', 'Outcome')),
+  computed: labelled(Outcome, text('系统判定', 'Computed outcome')),
+  overrideReason: humanText({ label: text('改判理由', 'Reason for the override'), max: 2000, multiline: true }).optional(),
 });
 
 export type OutcomeKind = z.infer<typeof Outcome>;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { Invalid, NotFound } from '../platform/errors';
+import { text } from '../platform/Text';
 import type { ConsumerOffer, MediaSource, Role, TransportOptions } from '../protocol/signaling';
 
 export type ProducerInfo = {
@@ -55,7 +56,7 @@ export class MediaPeer {
   }
 
   async produce(transportId: string, kind: types.MediaKind, rtpParameters: types.RtpParameters, source: MediaSource): Promise<types.Producer<ProducerInfo>> {
-    if (transportId !== this.sendTransport.id) throw new Invalid('只能在发送通道上推流', 'produce on non-send transport');
+    if (transportId !== this.sendTransport.id) throw new Invalid(text('只能在发送通道上推流', 'Media can only be sent on the send transport'), 'produce on non-send transport');
     for (const p of this.producers.values()) {
       // One camera and one microphone per peer; a re-produce replaces the old one (camera switch on some phones).
       if (p.appData.source === source) p.close();
@@ -98,7 +99,7 @@ export class MediaPeer {
 
   async resume(consumerId: string): Promise<void> {
     const consumer = this.consumers.get(consumerId);
-    if (!consumer) throw new NotFound('媒体流不存在', `consumer ${consumerId} not found`);
+    if (!consumer) throw new NotFound(text('媒体流不存在', 'No such media stream'), `consumer ${consumerId} not found`);
     await consumer.resume();
     if (consumer.kind === 'video') await consumer.requestKeyFrame();
   }
@@ -121,7 +122,7 @@ export class MediaPeer {
   private transport(id: string): types.WebRtcTransport {
     if (id === this.sendTransport.id) return this.sendTransport;
     if (id === this.recvTransport.id) return this.recvTransport;
-    throw new NotFound('传输通道不存在', `transport ${id} not found`);
+    throw new NotFound(text('传输通道不存在', 'No such transport'), `transport ${id} not found`);
   }
 }
 
@@ -131,7 +132,7 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof TypeError || (err as Error)?.name === 'UnsupportedError') {
-      throw new Invalid('媒体参数无效', (err as Error).message);
+      throw new Invalid(text('媒体参数无效', 'Invalid media parameters'), (err as Error).message);
     }
     throw err;
   }

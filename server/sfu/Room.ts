@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { Logger } from '../platform/logger';
 import { Unavailable } from '../platform/errors';
+import { text } from '../platform/Text';
 import type { ConsumerOffer, MediaSource, Role } from '../protocol/signaling';
 import { MEDIA_CODECS } from './mediaCodecs';
 import { MediaPeer, type ProducerInfo } from './MediaPeer';
@@ -31,7 +32,7 @@ export class Room {
 
   static async create(pool: WorkerPool, sessionId: string, log: Logger): Promise<Room> {
     const slot = pool.pick();
-    if (!slot) throw new Unavailable('媒体服务正在重启，请稍后重试', 'no live media worker');
+    if (!slot) throw new Unavailable(text('媒体服务正在重启，请稍后重试', 'The media service is restarting; please try again shortly'), 'no live media worker');
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
     slot.routers++;
     return new Room(sessionId, slot, router, log.child({ sessionId, worker: slot.index }));

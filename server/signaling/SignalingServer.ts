@@ -8,8 +8,10 @@ import type { CallRegistry } from '../call/CallRegistry';
 import type { InspectionCall } from '../call/InspectionCall';
 import type { CaptureRequests } from '../inspection/CaptureRequests';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
+import { LINK_REVOKED } from '../inspection/SessionLinks';
 import { AppError, Gone, Invalid, NotFound, toWireError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
+import { LANGS, pickLang, text, type Lang } from '../platform/Text';
 import { parseInput as parse } from '../protocol/parseInput';
 import { JoinRequest, type ClientToServerEvents, type EndReason, type ServerToClientEvents } from '../protocol/signaling';
 import { socketOriginGate } from '../http/originCheck';
@@ -21,6 +23,8 @@ import { roomOf } from './rooms';
 
 interface SocketData {
   identity: PageIdentity;
+  /** The page's language, chosen once at the handshake: every message with words to this socket uses it. */
+  lang: Lang;
 }
 
 type PageSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -28,6 +32,14 @@ type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, neve
 
 // A page sends a few messages a second; hundreds mean a bug or abuse.
 const MAX_EVENTS_PER_SECOND = 100;
+const FLOODED = text('消息过于频繁，连接已断开', 'Too many messages; the connection was closed');
+const UNKNOWN_EVENT = text('未知的消息类型', 'Unknown message type');
+
+/** The page's language from its handshake (`auth.lang`, or `?lang=` on the socket URL); zh-CN unless it asks for English. */
+function handshakeLang(handshake: Socket['handshake']): Lang {
+  const fromAuth = (handshake.auth as { lang?: unknown } | undefined)?.lang;
+  return pickLang(fromAuth ?? handshake.query.lang);
+}
 
 export interface SignalingDeps extends AuthDeps {
   calls: CallRegistry;
@@ -62,13 +74,14 @@ export class SignalingServer {
       allowRequest: socketOriginGate(this.deps.publicUrl),
     });
     this.io.use((socket, next) => {
+      socket.data.lang = handshakeLang(socket.handshake);
       authenticate(this.deps, socket.handshake.auth, socket.handshake.headers.cookie, socket.handshake.address)
         .then((identity) => {
           socket.data.identity = identity;
           next();
         })
         .catch((err: unknown) => {
-          const wire = toWireError(err);
+          const wire = toWireError(err, socket.data.lang);
           if (!(err instanceof AppError)) this.log.error({ err }, 'socket authentication failed');
           next(Object.assign(new Error(wire.message), { data: wire }));
         });
@@ -85,9 +98,11 @@ export class SignalingServer {
     const on = <T>(off: () => T) => this.unsubscribe.push(off as () => void);
     on(
       bus.on('walk.changed', async (sessionId) => {
-        const [view, prompt] = await Promise.all([walks.view(sessionId), walks.prompt(sessionId)]);
-        io.to(roomOf.staff(sessionId)).emit('walk:state', view);
-        io.to(roomOf.applicant(sessionId)).emit('walk:prompt', prompt);
+        // Every language from one state of the walk, sent together: pages never see changes out of order.
+        for (const { lang, view, prompt } of await walks.inEveryLang(sessionId)) {
+          this.inLang(roomOf.staff(sessionId), lang).emit('walk:state', view);
+          this.inLang(roomOf.applicant(sessionId), lang).emit('walk:prompt', prompt);
+        }
       }),
     );
     // Staff wrote the reasons (abandon, interrupt) for the file: the phone gets the state without them.
@@ -122,7 +137,7 @@ export class SignalingServer {
     // and the answer to the request that ended it; the phone is hung up on.
     on(
       ce.on('call.ended', (sessionId, reason) => {
-        io.to(roomOf.staff(sessionId)).emit('call:ended', { reason, message: END_MESSAGES[reason] });
+        for (const lang of LANGS) this.inLang(roomOf.staff(sessionId), lang).emit('call:ended', { reason, message: END_MESSAGES[reason][lang] });
         this.hangUp(roomOf.applicant(sessionId), reason);
       }),
     );
@@ -134,7 +149,7 @@ export class SignalingServer {
       this.deps.cases.events.on('assignee.removed', async (caseId, accountId) => {
         for (const s of await io.in(roomOf.account(accountId)).fetchSockets()) {
           if (s.data.identity.caseRecord.id !== caseId) continue;
-          s.emit('call:ended', { reason: 'access_changed', message: END_MESSAGES.access_changed });
+          s.emit('call:ended', { reason: 'access_changed', message: END_MESSAGES.access_changed[s.data.lang] });
           setImmediate(() => s.disconnect(true));
         }
       }),
@@ -143,14 +158,19 @@ export class SignalingServer {
 
   /** Tells the pages in a room why they are out, then disconnects them once the message has flushed. */
   private hangUp(room: string, reason: EndReason): void {
-    this.io.to(room).emit('call:ended', { reason, message: END_MESSAGES[reason] });
+    for (const lang of LANGS) this.inLang(room, lang).emit('call:ended', { reason, message: END_MESSAGES[reason][lang] });
     setImmediate(() => this.io.in(room).disconnectSockets(true));
   }
 
+  /** The pages of a room that read `lang`: pages in one room may read different languages. */
+  private inLang(room: string, lang: Lang) {
+    return this.io.to(room).except(LANGS.filter((other) => other !== lang).map(roomOf.lang));
+  }
+
   private onConnection(socket: PageSocket): void {
-    const identity = socket.data.identity;
+    const { identity, lang } = socket.data;
     const log = this.log.child({ sessionId: identity.sessionId, kind: identity.kind, peerId: socket.id });
-    void socket.join([roomOf.session(identity.sessionId), identity.kind === 'applicant' ? roomOf.applicant(identity.sessionId) : roomOf.staff(identity.sessionId)]);
+    void socket.join([roomOf.session(identity.sessionId), identity.kind === 'applicant' ? roomOf.applicant(identity.sessionId) : roomOf.staff(identity.sessionId), roomOf.lang(lang)]);
     if (identity.kind === 'staff') void socket.join([roomOf.account(identity.member.id), roomOf.login(identity.loginId)]);
     let call: InspectionCall | undefined;
     let windowStart = Date.now();
@@ -166,7 +186,7 @@ export class SignalingServer {
       if (++eventsInWindow <= MAX_EVENTS_PER_SECOND) return false;
       if (socket.connected) {
         log.warn({ event: event.slice(0, 64) }, 'message flood: page disconnected');
-        socket.emit('protocol:error', { code: 'rate_limited', message: '消息过于频繁，连接已断开', event: event.slice(0, 64) });
+        socket.emit('protocol:error', { code: 'rate_limited', message: FLOODED[lang], event: event.slice(0, 64) });
         socket.disconnect(true);
       }
       return true;
@@ -179,7 +199,7 @@ export class SignalingServer {
       work(raw)
         .then((data) => ack?.({ ok: true, data }))
         .catch((err: unknown) => {
-          const wire = toWireError(err);
+          const wire = toWireError(err, lang);
           if (!(err instanceof AppError)) log.error({ err, event }, 'signaling handler failed');
           else log.debug({ err: err.message, event }, 'signaling request rejected');
           if (err instanceof Invalid || !ack) socket.emit('protocol:error', { ...wire, event });
@@ -196,7 +216,7 @@ export class SignalingServer {
       if (identity.kind === 'staff') {
         identity.member = await this.deps.accounts.current(identity.member.id);
       } else if ((await this.deps.links.find(identity.linkId)).revokedAt !== undefined) {
-        throw new Gone('此链接已被撤销，请向审批人员索取新的链接。', 'link revoked after connecting', 'link_revoked');
+        throw new Gone(LINK_REVOKED, 'link revoked after connecting', 'link_revoked');
       }
       this.deps.authorize(actorOf(identity), actionFor(access, identity), resource);
     };
@@ -204,7 +224,7 @@ export class SignalingServer {
     socket.on('call:join', (...args: unknown[]) =>
       respond('call:join', args, async (raw) => {
         const req = parse(JoinRequest, raw);
-        if (call && !call.closed) throw new Invalid('已经在通话中', 'duplicate join');
+        if (call && !call.closed) throw new Invalid(text('已经在通话中', 'Already in the call'), 'duplicate join');
         await authorizeEvent('participant');
         const { session } = await this.deps.lifecycle.session(identity.sessionId);
         this.deps.lifecycle.requireCallOpen(session);
@@ -213,7 +233,7 @@ export class SignalingServer {
         call = joined;
         let result;
         try {
-          if (!socket.connected) throw new Invalid('连接已断开', 'socket gone before join');
+          if (!socket.connected) throw new Invalid(text('连接已断开', 'The connection was lost'), 'socket gone before join');
           result = await joined.join({
             peerId: socket.id,
             role: identity.kind === 'applicant' ? 'applicant' : identity.callRole,
@@ -225,7 +245,7 @@ export class SignalingServer {
           const now = (await this.deps.lifecycle.session(identity.sessionId)).session;
           this.deps.lifecycle.requireCallOpen(now);
           if (identity.kind === 'applicant' && (await this.deps.links.find(identity.linkId)).revokedAt !== undefined) {
-            throw new Gone('此链接已被撤销，请向审批人员索取新的链接。', 'link revoked during join', 'link_revoked');
+            throw new Gone(LINK_REVOKED, 'link revoked during join', 'link_revoked');
           }
         } catch (err) {
           joined.leave(socket.id);
@@ -235,8 +255,8 @@ export class SignalingServer {
         if (identity.kind === 'applicant') await this.deps.links.markUsed(identity.linkId);
         log.info('joined call');
         result.sessionState = (await this.deps.lifecycle.session(identity.sessionId)).session.state;
-        result.prompt = await this.deps.walks.prompt(identity.sessionId);
-        if (identity.kind === 'staff') result.walk = await this.deps.walks.view(identity.sessionId);
+        result.prompt = await this.deps.walks.prompt(identity.sessionId, lang);
+        if (identity.kind === 'staff') result.walk = await this.deps.walks.view(identity.sessionId, lang);
         return result;
       }),
     );
@@ -246,7 +266,7 @@ export class SignalingServer {
         respond(event, args, async (raw) => {
           const req = parse(h.schema, raw) as { permitType?: string };
           await authorizeEvent(h.access, h.access === 'sign' ? req.permitType : undefined);
-          if (!call || call.closed) throw new NotFound('请先加入通话', 'not in a call');
+          if (!call || call.closed) throw new NotFound(text('请先加入通话', 'Join the call first'), 'not in a call');
           const ctx: HandlerContext = { peerId: socket.id, identity, call, lifecycle: this.deps.lifecycle, captures: this.deps.captures };
           return (h.run as (c: HandlerContext, r: unknown) => unknown)(ctx, req);
         }),
@@ -258,7 +278,7 @@ export class SignalingServer {
       const event = String(rawEvent);
       if (event === 'call:join' || Object.hasOwn(IN_CALL_HANDLERS, event)) return;
       if (overCap(event)) return;
-      const error = { code: 'invalid', message: '未知的消息类型' };
+      const error = { code: 'invalid', message: UNKNOWN_EVENT[lang] };
       socket.emit('protocol:error', { ...error, event: event.slice(0, 64) });
       const ack = args[args.length - 1];
       if (typeof ack === 'function') (ack as (r: unknown) => void)({ ok: false, error });

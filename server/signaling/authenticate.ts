@@ -6,6 +6,7 @@ import type { AccessResources } from '../inspection/AccessResources';
 import type { InspectionLifecycle } from '../inspection/InspectionLifecycle';
 import type { SessionLinks } from '../inspection/SessionLinks';
 import { Invalid } from '../platform/errors';
+import { text } from '../platform/Text';
 import type { RateLimiter } from '../platform/RateLimiter';
 import { LOGIN_COOKIE } from '../protocol/cookies';
 import type { PageIdentity } from './PageIdentity';
@@ -27,7 +28,7 @@ export interface AuthDeps {
 /** Resolves a socket handshake to a page identity, or throws an AppError with a user message. */
 export async function authenticate(deps: AuthDeps, rawAuth: unknown, cookieHeader: string | undefined, address: string): Promise<PageIdentity> {
   const parsed = HandshakeAuth.safeParse(rawAuth);
-  if (!parsed.success) throw new Invalid('连接参数无效', 'bad handshake auth');
+  if (!parsed.success) throw new Invalid(text('连接参数无效', 'Invalid connection parameters'), 'bad handshake auth');
   const auth = parsed.data;
   if (auth.role === 'applicant') {
     await deps.limiter.hit(address);

@@ -6,6 +6,7 @@ import type { WalkEventBody } from '../checklist/WalkEvent';
 import type { CaptureRequests } from '../inspection/CaptureRequests';
 import type { InspectionLifecycle } from '../inspection/InspectionLifecycle';
 import { Forbidden } from '../platform/errors';
+import { text } from '../platform/Text';
 import { AnswerFactRequest, CloseWalkRequest, OpenPointRequest, SetNoteRequest, SetResultRequest, SignPermitRequest } from '../protocol/walk';
 import {
   CameraRequest,
@@ -49,9 +50,9 @@ function handler<S extends z.ZodTypeAny, R>(schema: S, access: Access, run: Hand
 export function actionFor(access: Access, identity: PageIdentity): Action {
   if (identity.kind === 'applicant') {
     if (access === 'participant' || access === 'applicant') return 'applicant.join';
-    throw new Forbidden('此链接无权进行该操作', `applicant may not send ${access} events`);
+    throw new Forbidden(text('此链接无权进行该操作', 'This link may not do that'), `applicant may not send ${access} events`);
   }
-  if (access === 'applicant') throw new Forbidden('只有申请人的手机可以发送此消息', 'staff sent an applicant event');
+  if (access === 'applicant') throw new Forbidden(text('只有申请人的手机可以发送此消息', 'Only the applicant’s phone may send this message'), 'staff sent an applicant event');
   if (access === 'participant') return identity.callRole === 'observer' ? 'session.observe' : 'session.join';
   return access === 'sign' ? 'session.sign' : 'session.work';
 }

@@ -30,9 +30,10 @@ describe('HTTP API and join pages', () => {
     const res = await post('/api/cases', JSON.stringify({ businessName: '', permitTypes: ['casino'], address: { text: 'x', lat: 200, lon: 0 } }));
     expect(res.status).toBe(400);
     const msg: string = (await res.json()).error.message;
-    expect(msg).toContain('businessName');
-    expect(msg).toContain('permitTypes');
-    expect(msg).toContain('address.lat');
+    // One problem per bad field, each named by its label, never by its key.
+    expect(msg).toContain('请填写经营者名称');
+    expect(msg.split('；').length).toBeGreaterThanOrEqual(3);
+    expect(msg).not.toMatch(/businessName|permitTypes|address\.lat/);
   });
 
   it('answers malformed JSON and oversize bodies with 4xx, not a crash', async () => {

@@ -103,6 +103,7 @@ const HTTP_RULES: Record<string, Who> = {
   'GET /.well-known/kanyan-evidence-keys.json': EVERYONE,
   'GET /api/cases/:id/export': SEES_THE_CASE,
   'GET /api/evidence/:id/stamped': SEES_THE_CASE,
+  'GET /api/evidence/:id/record': SEES_THE_CASE,
   'GET /api/evidence/:id': SEES_THE_CASE,
 };
 
@@ -157,7 +158,8 @@ const EVENT_RULES: Record<keyof ClientToServerEvents, Record<CallRole, Verdict>>
 const PERMITS_OF_A = ['food_business', 'public_hygiene'];
 const HAS_LOGIN: ReadonlySet<Principal> = new Set(ANY_LOGIN);
 /** What an account held at the password page is told for anything else. */
-const CHANGE_PASSWORD_FIRST = '请先修改密码';
+/** In either language: the walk route is asked in English (`?lang=en`). */
+const CHANGE_PASSWORD_FIRST = /请先修改密码|Change your password first/;
 
 interface CaseFixture extends OpenedCase {
   evidenceId: string;
@@ -221,7 +223,7 @@ describe('permission matrix', () => {
       s.once('connect', () => resolve('connected'));
       s.once('connect_error', (err) => {
         const data = (err as Error & { data?: { code: string; message: string } }).data;
-        resolve(`refused: ${data?.code}${data?.message.includes(CHANGE_PASSWORD_FIRST) ? ' (change password first)' : ''}`);
+        resolve(`refused: ${data?.code}${CHANGE_PASSWORD_FIRST.test(data?.message ?? '') ? ' (change password first)' : ''}`);
       });
     });
 
@@ -350,7 +352,7 @@ describe('permission matrix', () => {
     const query = spec.query ? `?${new URLSearchParams(spec.query)}` : '';
     const res = await fetch(`${srv.url}${pathFor(route, p, spec)}${query}`, { method, headers, body, redirect: 'manual' });
     const text = await res.text();
-    if (res.status === 403 && text.includes(CHANGE_PASSWORD_FIRST)) return 'deny 403: change password first';
+    if (res.status === 403 && CHANGE_PASSWORD_FIRST.test(text)) return 'deny 403: change password first';
     if (res.status === 401 || res.status === 403) return `deny ${res.status}`;
     return res.status >= 500 ? `error ${res.status}` : 'allow';
   };

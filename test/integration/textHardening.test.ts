@@ -167,6 +167,7 @@ describe('text at the edge, stamping any text and any size, bounded phone claims
     expect((await srv.server.store.evidence.listBySession(other.sessionId)).filter((e) => e.grade === 'original')).toEqual([]);
   });
 
+  const CLAIM_WORDS: Record<string, string> = { fixTime: '时间', deviceTime: '时间', accuracy: '定位精度', lat: '纬度', lon: '经度' };
   it('bounds the phone\'s claimed times, accuracy and position in photo uploads, and marks a stale fix without refusing the photo', async () => {
     const photo = await testJpeg(1200, 900);
     const now = Date.now();
@@ -174,7 +175,10 @@ describe('text at the edge, stamping any text and any size, bounded phone claims
     for (const bad of claims) {
       const res = await uploadPhoto(srv, c, SIGNBOARD, photo, { ...NEAR, ...bad });
       expect([bad, res.status]).toEqual([bad, 400]);
-      expect(res.body.error?.message).toContain(Object.keys(bad)[0]);
+      // Named by what the phone's user can recognise, never by the query key.
+      const key = Object.keys(bad)[0]!;
+      expect(res.body.error?.message).toContain(CLAIM_WORDS[key]);
+      expect(res.body.error?.message).not.toContain(key);
     }
 
     // The fix was 20 minutes old when the photo was taken: kept, but it does not show where the photo was.

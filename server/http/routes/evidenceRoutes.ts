@@ -3,8 +3,11 @@ import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AdmittedPhone } from '../../inspection/SessionLinks';
-import { AppError, Forbidden, Invalid } from '../../platform/errors';
+import { AppError, Forbidden, Invalid, NotFound } from '../../platform/errors';
+import { text } from '../../platform/Text';
 import { ClaimedAccuracy, ClaimedTime, Latitude, Longitude, type PhotoRefusal } from '../../protocol/signaling';
+import { labelled } from '../../protocol/fieldText';
+import { refusalText } from '../../protocol/parseInput';
 import type { HttpContext, Locals } from '../HttpContext';
 import { UploadSlots } from '../UploadSlots';
 
@@ -14,11 +17,11 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
   const itemAllowed = async (res: Response<unknown, Locals>, sessionId: string) => allow(res, 'evidence.read', (await deps.resources.ofSession(sessionId)).resource);
   const pointParam = (v: unknown) => {
     const r = z.string().min(1).max(200).safeParse(v);
-    if (!r.success) throw new Invalid('请指定检查项', 'missing point');
+    if (!r.success) throw new Invalid(text('请指定检查项', 'Please name the checklist point'), 'missing point');
     return r.data;
   };
   const imageBody = (req: Request): Buffer => {
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new Invalid('没有收到图片（文件为空）', 'empty body', 'photo_empty' satisfies PhotoRefusal);
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new Invalid(text('没有收到图片（文件为空）', 'No image was received (the file is empty)'), 'empty body', 'photo_empty' satisfies PhotoRefusal);
     return req.body;
   };
 
@@ -67,9 +70,9 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
       const { resource } = await deps.resources.ofSession(admitted.session.id);
       deps.authorize({ kind: 'applicant', sessionId: admitted.session.id, linkId: admitted.link.id }, 'applicant.upload', resource);
       const q = PhotoUploadQuery.safeParse(req.query);
-      if (!q.success) throw new Invalid(`照片参数无效：${q.error.issues.map((i) => i.path.join('.')).join('、')}`, 'bad photo query');
-      if (q.data.filename && /[\\/]|\.\./.test(q.data.filename)) throw new Invalid('文件名不能包含路径', 'path in file name', 'photo_path_in_name' satisfies PhotoRefusal);
-      if (q.data.source === 'gallery' && !deps.galleryUploads) throw new Forbidden('本办理机关不接受相册照片，请按检查人员的要求现场拍照', 'gallery uploads are off');
+      if (!q.success) throw new Invalid(refusalText(PhotoUploadQuery, q.error, text('照片参数无效', 'Invalid photo parameters')), 'bad photo query');
+      if (q.data.filename && /[\\/]|\.\./.test(q.data.filename)) throw new Invalid(text('文件名不能包含路径', 'The file name must not contain a path'), 'path in file name', 'photo_path_in_name' satisfies PhotoRefusal);
+      if (q.data.source === 'gallery' && !deps.galleryUploads) throw new Forbidden(text('本办理机关不接受相册照片，请按检查人员的要求现场拍照', 'This office does not accept photos from the gallery; please take the photo on site as the inspector asks'), 'gallery uploads are off');
       // A retry of a photo already taken in needs no ticket check; a new camera photo must hold one before any byte is decoded.
       if (q.data.source === 'photo' && !(await deps.evidence.alreadyTaken(admitted.session.id, q.data.requestId))) {
         await deps.captureTickets.check(q.data.capture, admitted.session.id, q.data.point, q.data.requestId);
@@ -137,6 +140,25 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
     res.type(item.mediaType).sendFile(deps.evidence.fileOf(item));
   });
 
+  // What the record of a photo says, for the photo viewer: when the server took it in, what the phone
+  // claimed, what the server checked, who captured it, and the hashes of the original and its stamped copy.
+  r.get('/api/evidence/:id/record', requireStaff, async (req, res: Response<unknown, Locals>) => {
+    const item = await deps.evidence.get(String(req.params.id));
+    await itemAllowed(res, item.sessionId);
+    const stamped = item.grade === 'stamped' ? item : await deps.evidence.stampedOf(item.id).catch((err: unknown) => {
+      // A frame or photo whose stamping never finished has no copy: the record still shows.
+      if (err instanceof NotFound) return undefined;
+      throw err;
+    });
+    const staff = item.capturedBy === 'applicant' ? undefined : (await deps.accounts.list()).find((m) => m.username === item.capturedBy);
+    const { requestId: _requestId, ...evidence } = item;
+    res.json({
+      evidence,
+      stamped: stamped ? { id: stamped.id, sha256: stamped.sha256, bytes: stamped.bytes, mediaType: stamped.mediaType } : null,
+      capturedByName: staff?.displayName,
+    });
+  });
+
   r.get('/api/evidence/:id', requireStaff, async (req, res: Response<unknown, Locals>) => {
     const item = await deps.evidence.get(String(req.params.id));
     await itemAllowed(res, item.sessionId);
@@ -161,7 +183,7 @@ function imageUpload(maxMb: number): express.RequestHandler {
   return (req, res, next) =>
     raw(req, res, (err?: unknown) => {
       if ((err as { status?: unknown } | undefined)?.status === 413) {
-        next(new PhotoTooBig(`图片超过 ${maxMb} MB，无法上传`, `image body over ${maxMb} MB`, 'photo_too_big' satisfies PhotoRefusal));
+        next(new PhotoTooBig(text(`图片超过 ${maxMb} MB，无法上传`, `The image is over ${maxMb} MB and cannot be uploaded`), `image body over ${maxMb} MB`, 'photo_too_big' satisfies PhotoRefusal));
         return;
       }
       next(err);
@@ -170,17 +192,17 @@ function imageUpload(maxMb: number): express.RequestHandler {
 
 /** The phone's claims are bounded here as on the socket (see protocol/signaling); the phone leaves out a claim out of range rather than have the photo refused. */
 const PhotoUploadQuery = z.object({
-  point: z.string().min(1).max(200),
-  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  source: z.enum(['photo', 'gallery']).default('photo'),
+  point: labelled(z.string().min(1).max(200), text('检查项', 'Checklist point')),
+  requestId: labelled(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), text('拍照请求编号', 'Photo request id')),
+  source: labelled(z.enum(['photo', 'gallery']), text('照片来源', 'Photo source')).default('photo'),
   /** The inspector's request this camera photo answers (see CaptureTickets). */
-  capture: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+  capture: labelled(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), text('拍照请求', 'Photo request')).optional(),
   lat: z.coerce.number().pipe(Latitude).optional(),
   lon: z.coerce.number().pipe(Longitude).optional(),
   accuracy: z.coerce.number().pipe(ClaimedAccuracy).optional(),
-  fixTime: z.coerce.number().pipe(ClaimedTime).optional(),
-  deviceTime: z.coerce.number().pipe(ClaimedTime).optional(),
-  filename: z.string().max(255).optional(),
+  fixTime: labelled(z.coerce.number().pipe(ClaimedTime), text('定位时间', 'Fix time')).optional(),
+  deviceTime: labelled(z.coerce.number().pipe(ClaimedTime), text('手机时间', 'Phone time')).optional(),
+  filename: labelled(z.string().max(255), text('文件名', 'File name')).optional(),
 });
 
 type PhotoUpload = AdmittedPhone & { query: z.infer<typeof PhotoUploadQuery> };

@@ -3,6 +3,7 @@ import type { CaseIntake } from '../../inspection/CaseIntake';
 import { AbandonInput, InterruptInput } from '../../protocol/cases';
 import { parseInput as parseBody } from '../../protocol/parseInput';
 import type { HttpContext, Locals } from '../HttpContext';
+import { requestLang } from '../requestLang';
 
 /** One inspection session: its state and history, its checklist, its join links, interrupt, resume, abandon, re-inspect. */
 export function sessionRoutes({ deps, joinUrl, requireStaff, allow }: HttpContext, intake: CaseIntake): express.Router {
@@ -12,13 +13,13 @@ export function sessionRoutes({ deps, joinUrl, requireStaff, allow }: HttpContex
   r.get('/api/sessions/:id', requireStaff, async (req, res: Response<unknown, Locals>) => {
     const { resource, session, caseRecord } = await load(req.params.id);
     allow(res, 'session.read', resource);
-    res.json({ session, caseRecord, transitions: await deps.lifecycle.transitions(session.id) });
+    res.json({ session, caseRecord, transitions: await deps.lifecycle.history(session.id, requestLang(req)) });
   });
 
   r.get('/api/sessions/:id/walk', requireStaff, async (req, res: Response<unknown, Locals>) => {
     const { resource, session } = await load(req.params.id);
     allow(res, 'session.read', resource);
-    res.json({ walk: await deps.walks.view(session.id, req.query.lang === 'en' ? 'en' : 'zh-CN') });
+    res.json({ walk: await deps.walks.view(session.id, requestLang(req)) });
   });
 
   r.get('/api/sessions/:id/links', requireStaff, async (req, res: Response<unknown, Locals>) => {

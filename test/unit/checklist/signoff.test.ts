@@ -1,6 +1,7 @@
 import { ChecklistWalk, WalkRuleError } from '../../../server/checklist/ChecklistWalk';
 import { compileTemplate } from '../../../server/checklist/compileTemplate';
 import type { WalkEventBody } from '../../../server/checklist/WalkEvent';
+import type { LocalText } from '../../../server/checklist/TemplateSchema';
 import { mergeTemplates } from '../../../server/checklist/WalkPlan';
 import { walkView } from '../../../server/inspection/walkView';
 import { tinyTemplate } from './fixtures';
@@ -8,6 +9,7 @@ import { combinedWalk, Log, twoPermitRules } from './walkFixtures';
 
 const FOOD_UNSIGNED = '“食品经营许可现场核查”尚未由主管部门签字确认';
 const HYGIENE_UNSIGNED = '“公共场所卫生许可现场核查”尚未由主管部门签字确认';
+const zh = (texts: LocalText[]) => texts.map((t) => t['zh-CN']);
 
 function refusal(walk: ChecklistWalk, body: WalkEventBody): string {
   try {
@@ -36,7 +38,7 @@ function foodDone(): { walk: ChecklistWalk; log: Log } {
 describe('department sign-off (一业一证)', () => {
   it('refuses a permit whose points are open and accepts the one whose points are done', () => {
     const { walk, log } = foodDone();
-    expect(walk.signBlockers('hygiene')).toEqual(['“点 sign”尚未填写结果', '“点 records”尚未填写结果']);
+    expect(zh(walk.signBlockers('hygiene'))).toEqual(['“点 sign”尚未填写结果', '“点 records”尚未填写结果']);
     expect(refusal(walk, { type: 'permit_signed', permitType: 'hygiene' })).toBe('签字确认前，“点 sign”尚未填写结果');
 
     expect(walk.signBlockers('food')).toEqual([]);
@@ -44,7 +46,7 @@ describe('department sign-off (一业一证)', () => {
     expect(walk.signoffs.get('food')).toEqual({ by: 'food_officer', at: signed.at });
     expect(walk.outcome().permits.find((p) => p.permitType === 'food')).toMatchObject({ signedBy: 'food_officer', signedAt: signed.at, withdrawn: undefined });
     expect(refusal(walk, { type: 'permit_signed', permitType: 'food' })).toBe('“食品经营许可现场核查”已签字确认，不能重复签字');
-    expect(refusal(walk, { type: 'permit_signed', permitType: 'fuel' })).toMatch(/not part of this inspection/);
+    expect(refusal(walk, { type: 'permit_signed', permitType: 'fuel' })).toBe('本次勘验不包含该许可');
   });
 
   it('refuses while a point lacks its evidence, and needs none for not applicable', () => {
@@ -111,12 +113,12 @@ describe('department sign-off (一业一证)', () => {
 
   it('closes a combined walk only once every permit is signed, after the open points', () => {
     const { walk, log } = foodDone();
-    const early = walk.closeBlockers();
+    const early = zh(walk.closeBlockers());
     expect(early).toEqual(['“点 sign”尚未填写结果', '“点 records”尚未填写结果', FOOD_UNSIGNED, HYGIENE_UNSIGNED]);
 
     log.do({ type: 'result_set', key: 'hygiene.sign', result: 'pass' });
     log.do({ type: 'result_set', key: 'hygiene.records', result: 'pass' });
-    expect(walk.closeBlockers()).toEqual([FOOD_UNSIGNED, HYGIENE_UNSIGNED]);
+    expect(zh(walk.closeBlockers())).toEqual([FOOD_UNSIGNED, HYGIENE_UNSIGNED]);
     expect(refusal(walk, { type: 'closed', outcome: 'pass', computed: 'pass' })).toBe(FOOD_UNSIGNED);
     log.do({ type: 'permit_signed', permitType: 'food' }, 'food_officer');
     expect(refusal(walk, { type: 'closed', outcome: 'pass', computed: 'pass' })).toBe(HYGIENE_UNSIGNED);

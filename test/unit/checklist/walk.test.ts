@@ -1,8 +1,11 @@
 import { ChecklistWalk } from '../../../server/checklist/ChecklistWalk';
 import { compileTemplate } from '../../../server/checklist/compileTemplate';
+import type { LocalText } from '../../../server/checklist/TemplateSchema';
 import { mergeTemplates } from '../../../server/checklist/WalkPlan';
 import { tinyTemplate } from './fixtures';
 import { Log, twoPermitRules as rules, twoPermits } from './walkFixtures';
+
+const zh = (texts: LocalText[]) => texts.map((t) => t['zh-CN']);
 
 describe('combined walk (一业一证)', () => {
   it('shows a shared requirement once, with the strictest rule and every source', () => {
@@ -29,21 +32,21 @@ describe('combined walk (一业一证)', () => {
     log.do({ type: 'fact_answered', fact: 'cold', value: false }); // nor the cold rooms
     for (const p of walk.plan.points) if (walk.applies(p)) log.do({ type: 'result_set', key: p.key, result: 'pass' });
     const unsigned = ['“食品经营许可现场核查”尚未由主管部门签字确认', '“公共场所卫生许可现场核查”尚未由主管部门签字确认'];
-    expect(walk.closeBlockers()).toEqual([expect.stringContaining('需要 2 张照片（须在登记地址 50 米内拍摄）'), ...unsigned]);
+    expect(zh(walk.closeBlockers())).toEqual([expect.stringContaining('需要 2 张照片（须在登记地址 50 米内拍摄）'), ...unsigned]);
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'a', kind: 'photo', distance: 'pass' } });
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'b', kind: 'photo', distance: 'fail' } });
-    expect(walk.closeBlockers()[0]).toContain('已有 1 张');
+    expect(walk.closeBlockers()[0]!['zh-CN']).toContain('已有 1 张');
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'c', kind: 'photo', distance: 'pass' } });
-    expect(walk.closeBlockers()[0]).toContain('10 秒连续视频');
+    expect(walk.closeBlockers()[0]!['zh-CN']).toContain('10 秒连续视频');
     log.do({ type: 'evidence_attached', key: 'common.licence', evidence: { evidenceId: 'd', kind: 'video', seconds: 12 } });
-    expect(walk.closeBlockers()).toEqual(unsigned);
+    expect(zh(walk.closeBlockers())).toEqual(unsigned);
     log.do({ type: 'permit_signed', permitType: 'food' });
     log.do({ type: 'permit_signed', permitType: 'hygiene' });
     expect(walk.closeBlockers()).toEqual([]);
     expect(walk.outcome().outcome).toBe('pass');
-    expect(() => walk.validate({ type: 'closed', outcome: 'fail', computed: 'pass', overrideReason: 'short' })).toThrow(/written reason/);
+    expect(() => walk.validate({ type: 'closed', outcome: 'fail', computed: 'pass', overrideReason: 'short' })).toThrow('更改系统判定结果需要填写不少于10个字的理由');
     log.do({ type: 'closed', outcome: 'pass', computed: 'pass' });
-    expect(() => walk.validate({ type: 'point_opened', key: 'common.licence' })).toThrow(/closed/);
+    expect(() => walk.validate({ type: 'point_opened', key: 'common.licence' })).toThrow('本次勘验已结束，不能再修改');
 
     // Replaying the stored events rebuilds the same state (restart mid-inspection).
     const again = new ChecklistWalk(mergeTemplates(twoPermits()), rules, log.events);
@@ -91,7 +94,7 @@ describe('combined walk (一业一证)', () => {
     const raw = tinyTemplate();
     raw.sections[0].points[0].results = ['pass', 'fail'];
     const walk = new ChecklistWalk(mergeTemplates([compileTemplate('t.json', raw)]), [{ permitType: 'tiny_permit', rectificationDays: 30 }]);
-    expect(() => walk.validate({ type: 'result_set', key: 'tiny.licence', result: 'not_applicable' })).toThrow(/not an allowed result/);
-    expect(() => walk.validate({ type: 'point_opened', key: 'nope' })).toThrow(/unknown checklist point/);
+    expect(() => walk.validate({ type: 'result_set', key: 'tiny.licence', result: 'not_applicable' })).toThrow('该检查项不允许这个结果');
+    expect(() => walk.validate({ type: 'point_opened', key: 'nope' })).toThrow('检查项不存在');
   });
 });
