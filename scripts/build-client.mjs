@@ -9,7 +9,8 @@ import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'client/dist');
-const inputs = ['client', 'server/protocol', 'package-lock.json'];
+// The pages also bundle the pure geo rules (datum conversion, coordinate checks, distance verdicts).
+const inputs = ['client', 'server/protocol', 'server/geo', 'package-lock.json'];
 
 function digest() {
   const h = crypto.createHash('sha256');

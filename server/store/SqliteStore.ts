@@ -16,6 +16,7 @@ import { canonicalJson } from '../checklist/canonicalJson';
 import type { EvidenceItem } from '../evidence/EvidenceItem';
 import type { EvidenceRecord, SignedRecord } from '../evidence/EvidenceRecord';
 import type { CaptureTicket } from '../evidence/CaptureTickets';
+import { DATUM_SYSTEMS, type DatumSystem } from '../geo/datum';
 import type { Store } from './Store';
 import { MIGRATIONS } from './migrations';
 
@@ -105,12 +106,27 @@ export class SqliteStore implements Store {
       // One statement: the day's next number is read and used atomically.
       const row = this.db
         .prepare(
-          `INSERT INTO cases (id, case_number, business_name, permit_types, address_text, lat, lon, created_at, created_by)
-           SELECT ?, ? || printf('%04d', COALESCE(MAX(CAST(substr(case_number, length(?) + 1) AS INTEGER)), 0) + 1), ?, ?, ?, ?, ?, ?, ?
+          `INSERT INTO cases (id, case_number, business_name, permit_types, address_text, lat, lon, coord_system, original_lat, original_lon, created_at, created_by)
+           SELECT ?, ? || printf('%04d', COALESCE(MAX(CAST(substr(case_number, length(?) + 1) AS INTEGER)), 0) + 1), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
            FROM cases WHERE case_number LIKE ? || '%'
            RETURNING case_number`,
         )
-        .get(c.id, prefix, prefix, c.businessName, JSON.stringify(c.permitTypes), c.address.text, c.address.lat, c.address.lon, c.createdAt, c.createdBy, prefix) as { case_number: string };
+        .get(
+          c.id,
+          prefix,
+          prefix,
+          c.businessName,
+          JSON.stringify(c.permitTypes),
+          c.address.text,
+          c.address.lat,
+          c.address.lon,
+          c.address.system,
+          c.address.original.lat,
+          c.address.original.lon,
+          c.createdAt,
+          c.createdBy,
+          prefix,
+        ) as { case_number: string };
       return { ...c, caseNumber: row.case_number };
     },
     get: async (id: string) => {
@@ -398,13 +414,23 @@ function migrate(db: Database.Database): void {
   }
 }
 
+function toDatumSystem(v: unknown): DatumSystem {
+  return (DATUM_SYSTEMS as readonly unknown[]).includes(v) ? (v as DatumSystem) : 'wgs84';
+}
+
 function toCase(r: Row): CaseRecord {
   return {
     id: String(r.id),
     caseNumber: String(r.case_number),
     businessName: String(r.business_name),
     permitTypes: JSON.parse(String(r.permit_types)) as string[],
-    address: { text: String(r.address_text), lat: Number(r.lat), lon: Number(r.lon) },
+    address: {
+      text: String(r.address_text),
+      lat: Number(r.lat),
+      lon: Number(r.lon),
+      system: toDatumSystem(r.coord_system),
+      original: { lat: Number(r.original_lat ?? r.lat), lon: Number(r.original_lon ?? r.lon) },
+    },
     createdAt: Number(r.created_at),
     createdBy: String(r.created_by),
   };

@@ -186,4 +186,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE join_links ADD COLUMN first_used_at INTEGER;
     `,
   },
+  {
+    // A registered address keeps the coordinates as typed and their system (GPS WGS-84, or a Chinese
+    // map app's GCJ-02 / BD-09); lat/lon stay WGS-84. Cases from before were typed as WGS-84.
+    version: 6,
+    sql: `
+      ALTER TABLE cases ADD COLUMN coord_system TEXT NOT NULL DEFAULT 'wgs84';
+      ALTER TABLE cases ADD COLUMN original_lat REAL;
+      ALTER TABLE cases ADD COLUMN original_lon REAL;
+      UPDATE cases SET original_lat = lat, original_lon = lon;
+    `,
+  },
 ];

@@ -34,7 +34,7 @@ describe('upgrading a database from before roles and the lifecycle', () => {
 
       const store = await SqliteStore.open(file);
       try {
-        expect(store.schemaVersion).toBe(5);
+        expect(store.schemaVersion).toBe(MIGRATIONS.at(-1)!.version);
         expect(await store.accounts.get('acc1')).toMatchObject({ username: 'inspector', roles: ['admin', 'supervisor', 'inspector'], mustChangePassword: false });
         expect((await store.accounts.get('acc1'))!.departments).toContain('food_business');
         expect(await store.logins.get('h1')).toMatchObject({ accountId: 'acc1' });
@@ -42,6 +42,8 @@ describe('upgrading a database from before roles and the lifecycle', () => {
         const states = Object.fromEntries((await store.sessions.listByCase('c1')).map((s) => [s.id, [s.state, s.outcome]]));
         expect(states).toEqual({ closed: ['sealed', 'conditional_pass'], cut: ['interrupted', undefined], open: ['scheduled', undefined], closedLive: ['sealed', 'pass'] });
         expect((await store.cases.get('c1'))!.caseNumber).toBe('KY-20261120-0001');
+        // Coordinates from before the source existed were typed as WGS-84: the original is the point.
+        expect((await store.cases.get('c1'))!.address).toEqual({ text: '地址', lat: 30, lon: 120, system: 'wgs84', original: { lat: 30, lon: 120 } });
       } finally {
         await store.close();
       }
