@@ -233,6 +233,7 @@ export class KanyanServer {
         knownHosts: ['localhost', ...lanAddresses(), ...(config.host === '0.0.0.0' || config.host === '::' ? [] : [config.host])],
         secureCookies: !!tls,
         galleryUploads: config.gallery.allowed,
+        office: config.office,
         health,
         log,
       });

@@ -1,5 +1,5 @@
 import type { CameraState } from '../../server/protocol/signaling';
-import { CAMERA_CONSTRAINTS, takeEarlyCamera } from './earlyCamera';
+import { CAMERA_CONSTRAINTS } from './earlyCamera';
 
 type Facing = 'environment' | 'user';
 
@@ -24,8 +24,9 @@ export class LocalCamera {
     private facing: Facing,
   ) {}
 
-  static async open(): Promise<LocalCamera> {
-    const stream = await (takeEarlyCamera() ?? navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS));
+  /** Takes the stream the early script opened, if any; otherwise asks the browser (which may prompt). */
+  static async open(early?: MediaStream | null): Promise<LocalCamera> {
+    const stream = early ?? (await navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS));
     return new LocalCamera(stream.getVideoTracks()[0]!, stream.getAudioTracks()[0]!, 'environment');
   }
 

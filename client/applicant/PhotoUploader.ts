@@ -1,5 +1,5 @@
 import type { CaptureProgress, PhotoRefusal, PositionReport } from '../../server/protocol/signaling';
-import { t } from '../shared/i18n';
+import { lang, t } from '../shared/i18n';
 import { PhotoStore } from './PhotoStore';
 
 interface PendingPhoto {
@@ -19,6 +19,15 @@ export interface UploaderHooks {
   parked(): void;
   /** Called when the first photo starts going up and when the last one is confirmed. */
   busy(uploading: boolean): void;
+  /** The server confirmed this photo (it is evidence now); the phone's own copy, for the shop owner to see. */
+  delivered(photo: DeliveredPhoto): void;
+}
+
+export interface DeliveredPhoto {
+  requestId: string;
+  pointKey: string;
+  blob: Blob;
+  source: 'photo' | 'gallery';
 }
 
 /**
@@ -135,6 +144,8 @@ export class PhotoUploader {
         }
         if (outcome.kind === 'refused') {
           this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'failed', message: outcome.message });
+        } else {
+          this.hooks.delivered({ requestId: p.requestId, pointKey: p.pointKey, blob: p.blob, source: p.source ?? 'photo' });
         }
         this.queue.shift();
         await this.saved.delete(p.requestId);
@@ -160,7 +171,8 @@ export class PhotoUploader {
     }
     let res: Response;
     try {
-      res = await fetch(`/j/${encodeURIComponent(this.token)}/photos?${q}`, { method: 'POST', body: p.blob, headers: { 'Content-Type': p.blob.type || 'application/octet-stream' } });
+      // The server words its refusals (shown on this phone and on the console) in the page's language.
+      res = await fetch(`/j/${encodeURIComponent(this.token)}/photos?${q}`, { method: 'POST', body: p.blob, headers: { 'Content-Type': p.blob.type || 'application/octet-stream', 'X-Kanyan-Lang': lang } });
     } catch {
       return classifyUpload('network_error');
     }

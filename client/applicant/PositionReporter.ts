@@ -1,27 +1,41 @@
 import type { PositionReport } from '../../server/protocol/signaling';
+import type { LocationState } from './phoneScreen';
+
+/** A fix younger than this still counts: a later timeout does not mean the phone lost its place. */
+const FIX_STILL_GOOD_MS = 60_000;
 
 /**
  * Streams the phone's position: watchPosition with high accuracy, sending at most one fix every
- * two seconds unless the phone moved or its accuracy improved noticeably.
+ * two seconds unless the phone moved or its accuracy improved noticeably. Tells the page how the
+ * location stands, so a refusal or a missing fix is shown for as long as it lasts.
  */
 export class PositionReporter {
   private watchId: number | undefined;
   private lastSent: PositionReport | undefined;
   private lastSentAt = 0;
+  private status: LocationState = 'off';
   latest: PositionReport | undefined;
 
   constructor(
     private readonly send: (report: PositionReport) => void,
-    private readonly onError: (err: GeolocationPositionError) => void,
+    private readonly onStatus: (status: LocationState) => void,
   ) {}
 
   start(): void {
-    if (!('geolocation' in navigator)) return;
+    if (this.watchId !== undefined) return;
+    if (!('geolocation' in navigator)) return this.setStatus('unsupported');
+    if (this.status !== 'ok') this.setStatus('waiting');
     this.watchId = navigator.geolocation.watchPosition(
       (pos) => this.onFix(pos),
       (err) => this.onError(err),
       { enableHighAccuracy: true, maximumAge: 5000, timeout: 20_000 },
     );
+  }
+
+  /** Asks again (the shop owner tapped "retry"): a browser that has not blocked the site for good prompts once more. */
+  restart(): void {
+    this.stop();
+    this.start();
   }
 
   /** Re-sends the latest fix, e.g. right after a reconnect. */
@@ -38,6 +52,21 @@ export class PositionReporter {
     this.watchId = undefined;
   }
 
+  private setStatus(s: LocationState): void {
+    if (s === this.status) return;
+    this.status = s;
+    this.onStatus(s);
+  }
+
+  private onError(err: GeolocationPositionError): void {
+    if (err.code === err.PERMISSION_DENIED) {
+      this.stop();
+      return this.setStatus('denied');
+    }
+    const fresh = this.latest && Date.now() - this.latest.fixTime < FIX_STILL_GOOD_MS;
+    if (!fresh) this.setStatus('unavailable');
+  }
+
   private onFix(pos: GeolocationPosition): void {
     const report: PositionReport = {
       lat: pos.coords.latitude,
@@ -46,6 +75,7 @@ export class PositionReporter {
       fixTime: Math.round(pos.timestamp),
     };
     this.latest = report;
+    this.setStatus('ok');
     const now = Date.now();
     const prev = this.lastSent;
     const moved = !prev || Math.abs(prev.lat - report.lat) > 0.00005 || Math.abs(prev.lon - report.lon) > 0.00005;

@@ -1,5 +1,8 @@
-// The camera takes a few hundred milliseconds to open (and the phone asks for permission first),
-// so a tiny script in the page head starts it before the main bundle has even been parsed.
+import { mediaAlreadyAllowed } from './consent';
+
+// The camera takes a few hundred milliseconds to open, so a tiny script in the page head starts it
+// before the main bundle has even been parsed, but only when the browser already allows it: a
+// permission prompt must never come before the page has said who is calling (see consent.ts).
 
 const KEY = '__kanyanEarlyCamera';
 
@@ -9,17 +12,18 @@ export const CAMERA_CONSTRAINTS: MediaStreamConstraints = {
 };
 
 export function startEarlyCamera(): void {
-  const md = navigator.mediaDevices;
-  if (!md?.getUserMedia) return;
-  const p = md.getUserMedia(CAMERA_CONSTRAINTS);
-  // A refusal is handled when the page takes the promise; this only avoids an unhandled rejection.
+  const p = mediaAlreadyAllowed().then((allowed) => (allowed ? navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS) : null));
+  // A failure is handled when the page takes the promise; this only avoids an unhandled rejection.
   p.catch(() => undefined);
   (window as unknown as Record<string, unknown>)[KEY] = p;
 }
 
-/** The stream the early script asked for, once; undefined if it did not run. */
-export function takeEarlyCamera(): Promise<MediaStream> | undefined {
-  const w = window as unknown as Record<string, Promise<MediaStream> | undefined>;
+/**
+ * The early script's stream, once: null when the browser would have asked first (the page then
+ * waits for the tap), undefined if the early script did not run.
+ */
+export function takeEarlyCamera(): Promise<MediaStream | null> | undefined {
+  const w = window as unknown as Record<string, Promise<MediaStream | null> | undefined>;
   const p = w[KEY];
   w[KEY] = undefined;
   return p;

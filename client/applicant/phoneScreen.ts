@@ -1,11 +1,12 @@
 import type { CallPresence, EndReason, JoinResult } from '../../server/protocol/signaling';
 
-// What the phone shows, decided only from what the server said: the join result, 'presence',
-// 'session:state', 'call:ended' and a refused handshake's reason. The page renders; this decides.
+// What the phone shows, decided only from what the server said (the join result, 'presence',
+// 'session:state', 'call:ended', a refused handshake's reason) and from the phone's own devices.
+// The page renders; this decides.
 
-type SessionState = JoinResult['sessionState'];
+export type SessionState = JoinResult['sessionState'];
 
-/** Why the phone is out of the call for good (or until the shop owner taps "reconnect"). */
+/** Why the phone is out of the call for good (or until the shop owner taps "reconnect" / "join again"). */
 export type EndKind =
   | 'finished'
   | 'session_ended'
@@ -17,31 +18,56 @@ export type EndKind =
   | 'link_invalid'
   | 'media_failure'
   | 'server_shutdown'
-  | 'disconnected';
+  | 'disconnected'
+  | 'hung_up';
 
-export type LiveScreen = 'connecting' | 'waiting_inspector' | 'live' | 'inspector_left' | 'reconnecting' | 'camera_denied';
+/**
+ * ready: the page says who is calling and why, and waits for "start" before any permission prompt.
+ * closing: the inspector closed the checklist and is ending the inspection.
+ */
+export type LiveScreen = 'ready' | 'connecting' | 'waiting_inspector' | 'live' | 'closing' | 'inspector_left' | 'reconnecting' | 'camera_denied';
 /** The name end-to-end tests assert on (window.__kanyan.screen). */
 export type PhoneScreen = LiveScreen | `ended:${EndKind}`;
 
-/** The phone's connection: 'live' once it is in the call and sending its camera. */
-export type Connection = 'connecting' | 'live' | 'reconnecting' | 'ended';
+/** The phone's connection: 'idle' until the shop owner starts; 'live' once it is in the call and sending its camera. */
+export type Connection = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'ended';
+
+/** Where the phone's location stands: off before the start; waiting for a first fix; or why there is none. */
+export type LocationState = 'off' | 'waiting' | 'ok' | 'denied' | 'unavailable' | 'unsupported';
+export type LocationProblem = Extract<LocationState, 'denied' | 'unavailable' | 'unsupported'>;
 
 export interface PhoneFacts {
+  /** The shop owner tapped "start" (now or earlier in this tab), or had already allowed camera and microphone. */
+  started: boolean;
   connection: Connection;
   presence: CallPresence | null;
   /** An inspector has been in this call since it (re)started: then 0 inspectors means "left", not "not yet". */
   inspectorSeen: boolean;
   cameraDenied: boolean;
+  sessionState: SessionState | null;
+  location: LocationState;
+  muted: boolean;
   end: EndKind | null;
+}
+
+export function initialFacts(): PhoneFacts {
+  return { started: false, connection: 'idle', presence: null, inspectorSeen: false, cameraDenied: false, sessionState: null, location: 'off', muted: false, end: null };
 }
 
 export function screenOf(f: PhoneFacts): PhoneScreen {
   if (f.end) return `ended:${f.end}`;
+  if (!f.started) return 'ready';
   if (f.cameraDenied) return 'camera_denied';
   if (f.connection === 'reconnecting') return 'reconnecting';
   if (f.connection !== 'live' || !f.presence) return 'connecting';
-  if (f.presence.inspectors > 0) return 'live';
+  if (f.presence.inspectors > 0) return f.sessionState === 'checklist_closed' ? 'closing' : 'live';
   return f.inspectorSeen ? 'inspector_left' : 'waiting_inspector';
+}
+
+/** A location problem worth a lasting banner: only once the phone has started and while it is not out of the call. */
+export function locationProblem(f: PhoneFacts): LocationProblem | null {
+  if (!f.started || f.end || f.cameraDenied) return null;
+  return f.location === 'denied' || f.location === 'unavailable' || f.location === 'unsupported' ? f.location : null;
 }
 
 /** The server hung up on the phone with this reason. */
@@ -95,6 +121,8 @@ export function stateImpliesInspector(state: SessionState): boolean | undefined 
 
 /** Screens with a "reconnect" button: the fault was ours (media, maintenance), the link still works. */
 export const RECONNECTABLE: ReadonlySet<EndKind> = new Set(['media_failure', 'server_shutdown', 'disconnected']);
+/** Screens with a "join again" button: the shop owner left on purpose and the inspection is still open. */
+export const REJOINABLE: ReadonlySet<EndKind> = new Set(['hung_up']);
 /** Screens that send the shop owner to the office, with the case number to quote. */
 export const CONTACT_OFFICE: ReadonlySet<EndKind> = new Set(['replaced', 'revoked', 'link_replaced', 'link_expired', 'link_invalid', 'disconnected']);
 /** Screens after which the same link no longer works: kept photos go up from a new link. */

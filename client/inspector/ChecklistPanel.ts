@@ -1,46 +1,56 @@
 import type { CaptureProgress } from '../../server/protocol/signaling';
-import type { OutcomeKind, PermitOutcomeView, WalkPointView, WalkView } from '../../server/protocol/walk';
+import type { WalkPointView, WalkView } from '../../server/protocol/walk';
 import type { Member } from '../shared/api';
 import { h, toast } from '../shared/dom';
-import { permitLabel, t, type MessageKey } from '../shared/i18n';
+import { t } from '../shared/i18n';
 import type { SignalingClient } from '../shared/SignalingClient';
-import { aside, beijingTime, fill, hasRole, labelled } from '../shared/staff';
-import { outcomeLabel } from './labels';
-
-const RESULT_KEYS: Record<string, MessageKey> = {
-  pass: 'result.pass',
-  fail: 'result.fail',
-  not_applicable: 'result.not_applicable',
-  needs_rectification: 'result.needs_rectification',
-  onsite_required: 'result.onsite_required',
-};
-
-/** Chip labels: a photo that waits is kept on the phone (the reason says why), a refused one was the photo's own fault. */
-const CAPTURE_LABEL: Partial<Record<CaptureProgress['state'], MessageKey>> = { retrying: 'capture.state.waiting', failed: 'capture.state.refused' };
-
-/** A requested photo not yet in: what the phone is doing with it and, when it waits or was refused, why. */
-function captureChip(c: CaptureProgress): HTMLElement {
-  const label = t(CAPTURE_LABEL[c.state] ?? (`capture.state.${c.state}` as MessageKey));
-  return h('span', { class: `capture-state state-${c.state}`, 'data-request-id': c.requestId, title: c.message }, label, c.message ? h('span', { class: 'capture-reason' }, `：${c.message}`) : null);
-}
+import { fill } from '../shared/staff';
+import { closePanel, progressOf } from './call/ClosePanel';
+import { closedSummary } from './call/ClosedSummary';
+import { currentPointCard } from './call/CurrentPoint';
+import { factsPanel } from './call/FactsPanel';
+import { pointList } from './call/PointList';
 
 export interface ChecklistOptions {
   /** The logged-in account: its departments decide which permits it may sign off. */
   member: Member;
   /** A supervisor watching (旁听): everything is shown, nothing can be changed. */
   readOnly: boolean;
+  /** Where "back to the case" leads. */
+  backHref(): string;
+  /** Brings one of the side panels forward: 'points', 'facts' or 'close'. */
+  showPanel(id: 'points' | 'facts' | 'close'): void;
+  /** How many facts are still unanswered, for the panel's tab. */
+  onFactsMissing(n: number): void;
+  /** The point shown in the card changed (the position banner follows its distance rule). */
+  onPointShown(p: WalkPointView | undefined): void;
 }
 
+type WalkEvent = 'walk:open' | 'walk:result' | 'walk:note' | 'walk:fact' | 'walk:sign' | 'walk:close';
+
+/** Results that settle a point without a photo of it. */
+const NO_PHOTO_RESULTS = ['not_applicable', 'onsite_required'];
+
 /**
- * The checklist beside the video: the current point with its guidance, one-click results, notes,
- * frame capture, the list of points, progress, each department's sign-off, and the close button
- * with the reason it is disabled. Closing is all the page does: the server then ends the call.
+ * The checklist of the live call. `card` is the current point, pinned above the panels; `points`,
+ * `facts` and `close` fill the panels below it. A result moves the walk to the next open point,
+ * unless the point still lacks its photos: then it stays and the phone is asked for one. Closing is
+ * all the page does: the server then ends the call.
  */
 export class ChecklistPanel {
-  readonly root = h('section', { class: 'card checklist' });
+  readonly card = h('div', { class: 'current-slot checklist' }, h('section', { class: 'card current-point empty' }, h('p', { class: 'muted' }, t('call.point.none'))));
+  readonly points = h('div', { class: 'checklist' });
+  readonly facts = h('div', { class: 'checklist' });
+  readonly close = h('div', { class: 'checklist' });
   private view: WalkView | undefined;
   /** Photo requests in flight: request id -> latest state reported by the phone or the server. */
   private readonly captures = new Map<string, CaptureProgress>();
+  /** A point picked in the list while nothing can change (watching, or closed): shown here only. */
+  private browseKey: string | undefined;
+  private allDone: boolean | undefined;
+  /** The point the card shows now, and the one the list last marked. */
+  private cardKey: string | undefined;
+  private listKey: string | undefined;
 
   constructor(
     private readonly signaling: SignalingClient,
@@ -50,22 +60,33 @@ export class ChecklistPanel {
   ) {}
 
   render(view: WalkView): void {
-    const noteDraft = (this.root.querySelector('textarea.note') as HTMLTextAreaElement | null)?.value;
-    const sameCurrent = this.view?.current === view.current;
+    const prev = this.view;
+    if (prev && prev.current !== view.current) this.browseKey = undefined;
     this.view = view;
-    const applicable = view.points.filter((p) => p.applies);
-    const done = applicable.filter((p) => p.result).length;
-    const current = view.points.find((p) => p.key === view.current);
-    const parts: Array<HTMLElement | null> = [
-      h('h3', {}, t('walk.title'), ' ', h('span', { class: 'progress', 'data-done': String(done), 'data-total': String(applicable.length) }, `${done} / ${applicable.length}`)),
-      view.parentSessionId ? h('p', { class: 'muted' }, t('walk.reinspection')) : null,
-      this.factsBox(view),
-      current ? this.currentBox(current, sameCurrent ? noteDraft : undefined) : null,
-      this.listBox(view),
-      this.closeBox(view),
-    ];
-    this.root.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
-    this.root.classList.toggle('read-only', this.opts.readOnly);
+    this.renderCard();
+    const shownKey = this.shownKey();
+    const moved = shownKey !== this.listKey;
+    this.listKey = shownKey;
+    this.points.replaceChildren(
+      ...[this.readOnlyNotice(view), this.factsNotice(view), pointList(view, shownKey, (key) => this.open(key)), this.allDoneNotice(view)].filter((e): e is HTMLElement => e !== null),
+    );
+    if (moved) this.points.querySelector('li.current')?.scrollIntoView({ block: 'nearest' });
+    this.facts.replaceChildren(factsPanel(view, this.locked, (fact, value) => void this.send('walk:fact', { fact, value })));
+    this.close.replaceChildren(
+      closePanel(view, {
+        readOnly: this.opts.readOnly,
+        member: this.opts.member,
+        sign: (permitType) => void this.send('walk:sign', { permitType }),
+        close: (req) => void this.send('walk:close', req),
+      }),
+    );
+    for (const el of [this.card, this.points, this.facts, this.close]) el.classList.toggle('read-only', this.locked);
+    this.opts.onFactsMissing(this.locked ? 0 : view.facts.filter((f) => f.value === undefined).length);
+    // Every point answered (by this console or another): signing and closing is what is left.
+    const { answered, open } = progressOf(view);
+    const allDone = answered > 0 && open === 0 && !view.closed;
+    if (allDone && this.allDone === false) this.opts.showPanel('close');
+    this.allDone = allDone;
   }
 
   /** The server decides at join whether this page works the call or only watches it. */
@@ -77,42 +98,7 @@ export class ChecklistPanel {
 
   onCaptureProgress(p: CaptureProgress): void {
     this.captures.set(p.requestId, p);
-    if (this.view) this.render(this.view);
-  }
-
-  private send(event: 'walk:open' | 'walk:result' | 'walk:note' | 'walk:fact' | 'walk:sign' | 'walk:close', payload: unknown): Promise<void> {
-    return this.signaling.request(event, payload).then(
-      () => undefined,
-      (e: Error) => toast(e.message, 'error', 6000),
-    );
-  }
-
-  private factsBox(view: WalkView): HTMLElement | null {
-    if (!view.facts.length) return null;
-    return h(
-      'details',
-      { class: 'facts', open: view.facts.some((f) => f.value === undefined) },
-      h('summary', {}, t('walk.facts')),
-      ...view.facts.map((f) => {
-        let input: HTMLElement;
-        if (f.type === 'boolean') {
-          const sel = h('select', { name: f.key, disabled: this.locked }, h('option', { value: '' }, '—'), h('option', { value: 'true' }, t('walk.yes')), h('option', { value: 'false' }, t('walk.no')));
-          sel.value = f.value === undefined ? '' : String(f.value);
-          sel.addEventListener('change', () => sel.value && void this.send('walk:fact', { fact: f.key, value: sel.value === 'true' }));
-          input = sel;
-        } else if (f.type === 'enum') {
-          const sel = h('select', { name: f.key, disabled: this.locked }, h('option', { value: '' }, '—'), ...(f.values ?? []).map((v) => h('option', { value: v }, v)));
-          sel.value = f.value === undefined ? '' : String(f.value);
-          sel.addEventListener('change', () => sel.value && void this.send('walk:fact', { fact: f.key, value: sel.value }));
-          input = sel;
-        } else {
-          const num = h('input', { name: f.key, type: 'number', min: '0', step: 'any', value: f.value === undefined ? '' : String(f.value), disabled: this.locked });
-          num.addEventListener('change', () => num.value !== '' && void this.send('walk:fact', { fact: f.key, value: Number(num.value) }));
-          input = num;
-        }
-        return h('label', { class: 'fact' }, `${f.label}${f.unit ? `（${f.unit}）` : ''}`, input);
-      }),
-    );
+    if (this.view) this.renderCard();
   }
 
   /** Nothing can change: a watching supervisor, or a checklist already closed. */
@@ -120,98 +106,139 @@ export class ChecklistPanel {
     return this.opts.readOnly || !!this.view?.closed;
   }
 
-  private currentBox(p: WalkPointView, noteDraft: string | undefined): HTMLElement {
-    const note = h('textarea', { class: 'note', rows: 2, placeholder: t('walk.notePlaceholder'), readOnly: this.locked });
-    note.value = noteDraft ?? p.note ?? '';
-    // A note typed after the result was chosen is saved when the field is left.
-    note.addEventListener('blur', () => {
-      const text = note.value.trim();
-      if (p.result && text && text !== (p.note ?? '')) void this.send('walk:note', { key: p.key, note: text });
-    });
-    const rule = [
-      p.evidence.minPhotos ? `${t('walk.photos')} ≥ ${p.evidence.minPhotos}` : '',
-      p.evidence.maxDistanceM ? `${t('walk.within')} ${p.evidence.maxDistanceM} m` : '',
-      p.evidence.minVideoSeconds ? `${t('walk.video')} ≥ ${p.evidence.minVideoSeconds} s` : '',
-    ].filter(Boolean);
-    const capture = h('button', { class: 'capture', title: t('capture.frameGrade') }, t('walk.capture'));
-    capture.addEventListener('click', () => void this.capture(p.key, capture));
-    const askPhoto = h('button', { class: 'primary ask-photo' }, t('capture.ask'));
-    askPhoto.addEventListener('click', () => void this.signaling.request('capture:request', { pointKey: p.key }).catch((e: Error) => toast(e.message, 'error')));
-    const inFlight = [...this.captures.values()].filter((c) => c.pointKey === p.key && c.state !== 'received');
-    const strip = h(
-      'div',
-      { class: 'thumbs' },
-      ...p.photos.map((ph) =>
-        h(
-          'a',
-          {
-            href: `/api/evidence/${ph.id}/stamped`,
-            target: '_blank',
-            class: `thumb distance-${ph.distance ?? 'none'} source-${ph.source}${ph.flags.length ? ' flagged' : ''}`,
-            'data-evidence-id': ph.id,
-            title: ph.flags.map((f) => t(`photo.flag.${f}` as MessageKey)).join('；'),
-          },
-          h('img', { src: `/api/evidence/${ph.id}/stamped?w=200`, alt: p.title, loading: 'lazy' }),
-          ph.source !== 'photo' ? h('span', { class: 'source' }, t(`photo.source.${ph.source}` as MessageKey)) : null,
-          ph.distance && ph.distance !== 'pass' ? h('span', { class: 'verdict' }, t(`distance.${ph.distance}` as MessageKey)) : null,
-          ph.flags.length ? h('span', { class: 'flags' }, ph.flags.map((f) => t(`photo.flag.${f}` as MessageKey)).join('；')) : null,
-        ),
-      ),
-      ...inFlight.map(captureChip),
-    );
-    const ro = this.opts.readOnly;
-    return h(
-      'div',
-      { class: 'current-point', 'data-key': p.key },
-      h('h4', {}, p.title, p.required ? h('span', { class: 'badge' }, t('walk.required')) : null, p.critical ? h('span', { class: 'badge danger' }, t('walk.critical')) : null),
-      h('p', { class: 'guidance' }, p.guidance),
-      h('p', { class: 'phone-prompt' }, `${t('walk.phoneSees')}：${p.prompt}`),
-      h('p', { class: 'sources muted' }, p.sources.map((s) => `${permitLabel(s.permitType)} · ${s.clause}`).join('；')),
-      rule.length ? h('p', { class: 'rule' }, `${t('walk.evidenceRule')}：${rule.join('，')} · ${t('walk.have')} ${p.evidenceCount}`) : null,
-      p.evidenceGap && p.result !== 'not_applicable' ? h('p', { class: 'gap' }, p.evidenceGap) : null,
-      ro
-        ? h('p', { class: 'result-readonly' }, labelled(t('console.result'), ''), h('strong', {}, p.result ? t(RESULT_KEYS[p.result] ?? 'result.pass') : '—'), p.note ? ` · ${p.note}` : '')
-        : h(
-          'div',
-          { class: 'results' },
-          ...p.results.map((r) =>
-            h(
-              'button',
-              {
-                class: `result result-${r}${p.result === r ? ' chosen' : ''}`,
-                'data-result': r,
-                disabled: !!this.view?.closed,
-                onclick: () => {
-                  void this.send('walk:result', { key: p.key, result: r, note: note.value.trim() || undefined });
-                  if (r !== 'not_applicable' && r !== 'onsite_required') this.askForMissingPhotos(p);
-                },
-              },
-              t(RESULT_KEYS[r] ?? 'result.pass'),
-            ),
-          ),
-        ),
-      ro ? null : note,
-      strip,
-      ro ? null : h('div', { class: 'row' }, askPhoto, capture, h('button', { class: 'next', onclick: () => this.step(1) }, t('walk.next'))),
-    );
+  private shownKey(): string | undefined {
+    return this.browseKey ?? (this.view?.closed ? undefined : this.view?.current);
   }
 
-  /** A result on a point whose photo rule is not yet met asks the phone for a full-resolution photo at once. */
-  private askForMissingPhotos(p: WalkPointView): void {
-    const counted = p.photos.filter((ph) => !ph.flags.length && (p.evidence.maxDistanceM === undefined || ph.distance === 'pass')).length;
-    const pending = [...this.captures.values()].some((c) => c.pointKey === p.key && c.state !== 'received' && c.state !== 'failed');
-    if (counted >= p.evidence.minPhotos || pending) return;
-    toast(t('capture.auto'));
-    void this.signaling.request('capture:request', { pointKey: p.key }).catch((e: Error) => toast(e.message, 'error'));
-  }
-
-  private step(dir: 1 | -1): void {
+  /**
+   * Redraws the pinned card. When the point stays the same, the note being typed, its focus and the
+   * text's scroll position survive the redraw.
+   */
+  private renderCard(): void {
     const v = this.view;
     if (!v) return;
-    const list = v.points.filter((p) => p.applies);
-    const i = list.findIndex((p) => p.key === v.current);
-    const next = list[i + dir];
+    const key = this.shownKey();
+    const same = key !== undefined && key === this.cardKey;
+    this.cardKey = key;
+    const oldNote = this.card.querySelector<HTMLTextAreaElement>('textarea.note');
+    const typing = same && oldNote && document.activeElement === oldNote ? { start: oldNote.selectionStart, end: oldNote.selectionEnd } : undefined;
+    const focused = document.activeElement instanceof HTMLElement && this.card.contains(document.activeElement) ? focusKey(document.activeElement) : undefined;
+    const textScroll = same ? this.card.querySelector('.cp-text')?.scrollTop : undefined;
+    const p = v.points.find((x) => x.key === key);
+    const parts: HTMLElement[] = [];
+    if (v.closed) parts.push(closedSummary(v, this.opts.backHref()));
+    if (p) parts.push(this.pointCard(v, p, same ? oldNote?.value : undefined));
+    this.card.replaceChildren(...parts);
+    this.card.classList.toggle('closed', !!v.closed);
+    const note = this.card.querySelector<HTMLTextAreaElement>('textarea.note');
+    if (typing && note) {
+      note.focus();
+      note.setSelectionRange(typing.start, typing.end);
+    } else if (focused) {
+      // Keyboard work goes on where it was: the same control on the same point, the new point's title after a move.
+      const again = same ? this.card.querySelector<HTMLElement>(focused) : null;
+      (again && !(again as HTMLButtonElement).disabled ? again : this.card.querySelector<HTMLElement>('.current-point h3'))?.focus();
+    }
+    const text = this.card.querySelector('.cp-text');
+    if (text && textScroll) text.scrollTop = textScroll;
+    this.opts.onPointShown(v.closed ? undefined : p);
+  }
+
+  private pointCard(v: WalkView, p: WalkPointView, noteDraft: string | undefined): HTMLElement {
+    const applicable = v.points.filter((x) => x.applies);
+    const index = applicable.findIndex((x) => x.key === p.key);
+    const { prev, next } = neighbours(v, p.key);
+    return currentPointCard(p, {
+      step: index >= 0 ? { index: index + 1, total: applicable.length } : null,
+      locked: this.locked,
+      noteDraft,
+      inFlight: [...this.captures.values()].filter((c) => c.pointKey === p.key && c.state !== 'received'),
+      hasPrev: !!prev,
+      hasNext: !!next,
+      onResult: (r, note) => void this.setResult(p, r, note),
+      onNote: (note) => void this.send('walk:note', { key: p.key, note }),
+      onAskPhoto: () => this.askPhoto(p.key),
+      onCapture: (btn) => void this.capture(p.key, btn),
+      onStep: (dir) => {
+        const to = dir === 1 ? next : prev;
+        if (to) this.open(to.key);
+      },
+    });
+  }
+
+  /** Why nothing here reacts: a watching supervisor, or a closed inspection (points can still be looked at). */
+  private readOnlyNotice(view: WalkView): HTMLElement | null {
+    if (view.closed) return h('p', { class: 'notice read-only-hint' }, t('call.point.browse'));
+    return this.opts.readOnly ? h('p', { class: 'notice observer-hint' }, t('console.observerHint')) : null;
+  }
+
+  private factsNotice(view: WalkView): HTMLElement | null {
+    const missing = view.facts.filter((f) => f.value === undefined).length;
+    if (!missing || this.locked) return null;
+    return h(
+      'p',
+      { class: 'notice facts-missing' },
+      fill('call.facts.missing', { n: missing }),
+      ' ',
+      h('button', { type: 'button', class: 'link', onclick: () => this.opts.showPanel('facts') }, t('call.facts.open')),
+    );
+  }
+
+  private allDoneNotice(view: WalkView): HTMLElement | null {
+    const { answered, open } = progressOf(view);
+    return answered > 0 && open === 0 && !view.closed && !this.locked ? h('p', { class: 'notice all-done' }, t('call.point.allDone')) : null;
+  }
+
+  /** Makes a point current: on the server (the phone follows) or, when nothing may change, here only. */
+  private open(key: string): void {
+    if (this.locked) {
+      this.browseKey = key;
+      if (this.view) this.render(this.view);
+      return;
+    }
+    void this.send('walk:open', { key });
+  }
+
+  private async setResult(p: WalkPointView, result: string, note: string | undefined): Promise<void> {
+    const missing = !NO_PHOTO_RESULTS.includes(result) && this.photosMissing(p);
+    if (!(await this.send('walk:result', { key: p.key, result, note }))) return;
+    if (missing) {
+      // The result stands, but the point is not done: stay on it and ask the phone for the photo.
+      if (!this.photoPending(p.key)) {
+        toast(t('capture.auto'));
+        this.askPhoto(p.key);
+      }
+      return;
+    }
+    const v = this.view;
+    // Another console (or a click meanwhile) may have moved the walk: follow it, not the old point.
+    if (!v || v.closed || v.current !== p.key) return;
+    const next = nextOpen(v, p.key);
     if (next) void this.send('walk:open', { key: next.key });
+  }
+
+  /** Whether the point's photo rule is still unmet: flagged photos and photos too far away do not count. */
+  private photosMissing(p: WalkPointView): boolean {
+    const counted = p.photos.filter((ph) => !ph.flags.length && (p.evidence.maxDistanceM === undefined || ph.distance === 'pass')).length;
+    return counted < p.evidence.minPhotos;
+  }
+
+  private photoPending(key: string): boolean {
+    return [...this.captures.values()].some((c) => c.pointKey === key && c.state !== 'received' && c.state !== 'failed');
+  }
+
+  private askPhoto(key: string): void {
+    this.signaling.request('capture:request', { pointKey: key }).catch((e: Error) => toast(e.message, 'error'));
+  }
+
+  private send(event: WalkEvent, payload: unknown): Promise<boolean> {
+    return this.signaling.request(event, payload).then(
+      () => true,
+      (e: Error) => {
+        toast(e.message, 'error', 6000);
+        return false;
+      },
+    );
   }
 
   private async capture(key: string, button: HTMLButtonElement): Promise<void> {
@@ -230,91 +257,27 @@ export class ChecklistPanel {
       button.disabled = false;
     }
   }
+}
 
-  private listBox(view: WalkView): HTMLElement {
-    return h(
-      'ol',
-      { class: 'point-list' },
-      ...view.points.map((p) =>
-        h(
-          'li',
-          { class: `${p.applies ? '' : 'na'}${p.key === view.current ? ' current' : ''}`, 'data-key': p.key, 'data-result': p.result ?? '' },
-          this.opts.readOnly ? h('span', {}, p.title) : h('button', { class: 'link', onclick: () => void this.send('walk:open', { key: p.key }) }, p.title),
-          ' ',
-          h('span', { class: 'status' }, p.result ? t(RESULT_KEYS[p.result] ?? 'result.pass') : p.applies ? (p.required ? '·' : '') : t('walk.notApplicable')),
-        ),
-      ),
-    );
-  }
+/** A selector that finds the same control in a redrawn card. */
+function focusKey(el: HTMLElement): string | undefined {
+  if (el.dataset.result) return `button[data-result="${el.dataset.result}"]`;
+  const cls = ['ask-photo', 'capture', 'prev', 'next', 'thumb', 'more-photos', 'cp-text'].find((c) => el.classList.contains(c));
+  return cls ? `.${cls}` : undefined;
+}
 
-  private closeBox(view: WalkView): HTMLElement {
-    const signOffs = this.signOffBox(view);
-    if (view.closed) {
-      const box = h('div', { class: 'closed-outcome', 'data-outcome': view.closed.outcome }, h('strong', {}, `${t('walk.closedAs')}：${outcomeLabel(view.closed.outcome)}`));
-      if (view.closed.overrideReason) box.append(h('p', {}, `${t('walk.overrideReason')}：${view.closed.overrideReason}`));
-      if (view.closed.rectificationDeadline) box.append(h('p', {}, `${t('walk.deadline')}：${beijingTime(view.closed.rectificationDeadline).slice(0, 10)}`));
-      return h('div', { class: 'close-box' }, box, signOffs);
-    }
-    const computed = view.outcome.outcome;
-    const blockers = view.blockers.length
-      ? h('p', { class: 'blockers', role: 'status' }, `${t('walk.cannotClose')}：${view.blockers[0]}${view.blockers.length > 1 ? ` ${t('walk.andMore').replace('{n}', String(view.blockers.length - 1))}` : ''}`)
-      : null;
-    const computedLine = h('p', { class: 'computed', 'data-outcome': computed }, `${t('walk.computed')}：${outcomeLabel(computed)}`);
-    if (this.opts.readOnly) return h('div', { class: 'close-box' }, computedLine, signOffs, blockers);
-    const choice = h('select', { class: 'outcome-choice' }, ...(['pass', 'conditional_pass', 'fail', 'onsite_visit'] as OutcomeKind[]).map((o) => h('option', { value: o }, outcomeLabel(o))));
-    choice.value = computed;
-    const reason = h('textarea', { class: 'override-reason', rows: 2, placeholder: t('walk.overridePlaceholder'), hidden: true });
-    choice.addEventListener('change', () => (reason.hidden = choice.value === computed));
-    const close = h('button', { class: 'danger close-walk', disabled: view.blockers.length > 0 }, t('btn.end'));
-    close.addEventListener('click', () => {
-      if (!confirm(t('end.confirm'))) return;
-      // The server closes the checklist, ends the call and seals the record; the page follows its events.
-      void this.send('walk:close', { outcome: choice.value, computed, overrideReason: reason.value.trim() || undefined });
-    });
-    return h('div', { class: 'close-box' }, computedLine, signOffs, h('div', { class: 'row close-row' }, choice, close), reason, blockers);
-  }
+/** The applicable points just before and just after `key`, in the checklist's order. */
+function neighbours(v: WalkView, key: string): { prev?: WalkPointView; next?: WalkPointView } {
+  const i = v.points.findIndex((p) => p.key === key);
+  return {
+    prev: v.points.slice(0, Math.max(0, i)).reverse().find((p) => p.applies),
+    next: v.points.slice(i + 1).find((p) => p.applies),
+  };
+}
 
-  /** Each permit's outcome and its department's sign-off (一业一证: every department signs its own permit). */
-  private signOffBox(view: WalkView): HTMLElement {
-    return h(
-      'div',
-      { class: 'signoffs' },
-      h('h4', {}, t('signoff.title')),
-      h('ul', { class: 'permit-outcomes' }, ...view.outcome.permits.map((p) => this.permitSignOff(view, p))),
-    );
-  }
-
-  private permitSignOff(view: WalkView, p: PermitOutcomeView): HTMLElement {
-    const m = this.opts.member;
-    const mine = !this.opts.readOnly && !view.closed && hasRole(m, 'inspector') && m.departments.includes(p.permitType as Member['departments'][number]);
-    const blockers = p.signBlockers ?? [];
-    let status: HTMLElement;
-    if (p.signedBy) {
-      status = h('span', { class: 'signed' }, `✓ ${fill('signoff.signedBy', { who: p.signedBy, time: p.signedAt ? beijingTime(p.signedAt) : '—' })}`);
-    } else if (mine) {
-      status = h('span', { class: 'sign-row' }, h('button', { class: 'primary small sign', disabled: blockers.length > 0, onclick: () => void this.send('walk:sign', { permitType: p.permitType }) }, t('walk.sign')));
-    } else {
-      status = h('span', { class: 'awaiting muted' }, t('signoff.awaiting'));
-    }
-    const w = p.withdrawn;
-    const withdrawn =
-      w && !p.signedBy
-        ? h(
-            'p',
-            { class: 'withdrawn', role: 'status' },
-            w.pointKey
-              ? fill('signoff.withdrawnPoint', { point: view.points.find((x) => x.key === w.pointKey)?.title ?? w.pointKey })
-              : fill('signoff.withdrawnFact', { fact: view.facts.find((f) => f.key === w.fact)?.label ?? w.fact ?? '' }),
-            h('span', { class: 'muted' }, aside(fill('signoff.withdrawnBy', { who: w.withdrawnBy, time: beijingTime(w.withdrawnAt) }))),
-          )
-        : null;
-    return h(
-      'li',
-      { 'data-permit': p.permitType, 'data-signed': p.signedBy ? 'true' : 'false' },
-      h('div', { class: 'permit-line' }, h('strong', {}, permitLabel(p.permitType)), labelled('', `${outcomeLabel(p.outcome)}${p.scorePercent !== undefined ? aside(`${p.scorePercent}%`) : ''}`)),
-      withdrawn,
-      h('div', { class: 'signoff-line' }, status),
-      !p.signedBy && mine && blockers.length ? h('p', { class: 'sign-blocker' }, labelled(t('signoff.cannotSign'), blockers[0]!)) : null,
-    );
-  }
+/** The first applicable point without a result after `key`, wrapping round to the start. */
+function nextOpen(v: WalkView, key: string): WalkPointView | undefined {
+  const i = v.points.findIndex((p) => p.key === key);
+  const order = [...v.points.slice(i + 1), ...v.points.slice(0, Math.max(0, i))];
+  return order.find((p) => p.applies && !p.result);
 }

@@ -5,6 +5,8 @@ export interface Quality {
   width: number;
   height: number;
   framesDecoded: number;
+  /** False on the first report after a (re)start: rates need two reports. */
+  measured: boolean;
 }
 
 /** Turns successive getStats() reports of the receive side into bitrate, loss and round-trip time. */
@@ -37,6 +39,7 @@ export class QualityMeter {
     const now = performance.now();
     let kbps = 0;
     let lossPct = 0;
+    const measured = !!this.prev;
     if (this.prev) {
       const dt = (now - this.prev.at) / 1000;
       kbps = dt > 0 ? Math.max(0, Math.round(((bytes - this.prev.bytes) * 8) / 1000 / dt)) : 0;
@@ -45,10 +48,24 @@ export class QualityMeter {
       lossPct = dLost + dRecv > 0 ? Math.round((dLost / (dLost + dRecv)) * 1000) / 10 : 0;
     }
     this.prev = { at: now, bytes, lost, received };
-    return { kbps, lossPct, rttMs, width, height, framesDecoded };
+    return { kbps, lossPct, rttMs, width, height, framesDecoded, measured };
   }
 
   reset(): void {
     this.prev = undefined;
   }
+}
+
+export type QualityLevel = 'good' | 'fair' | 'poor' | 'unknown';
+
+/**
+ * One word for the inspector: whether the picture can be trusted. Loss and delay matter most; a
+ * low bitrate (also while the video ramps up after joining) means a blurred picture, a trickle a
+ * frozen one.
+ */
+export function qualityLevel(q: Quality): QualityLevel {
+  if (!q.measured) return 'unknown';
+  if (q.lossPct >= 5 || (q.rttMs ?? 0) >= 400 || q.kbps < 50) return 'poor';
+  if (q.lossPct >= 2 || (q.rttMs ?? 0) >= 250 || q.kbps < 300) return 'fair';
+  return 'good';
 }

@@ -1,15 +1,19 @@
 import type { Producer } from 'mediasoup-client/lib/types';
 import type { SessionState } from '../../server/inspection/SessionState';
-import type { ApplicantPresence, CallPresence, CallRole, CameraAction, CameraState, EndReason, JoinResult, PositionUpdate } from '../../server/protocol/signaling';
-import type { WalkView } from '../../server/protocol/walk';
+import type { ApplicantPresence, CallPresence, CallRole, EndReason } from '../../server/protocol/signaling';
+import type { WalkPointView, WalkView } from '../../server/protocol/walk';
 import type { Member } from '../shared/api';
 import { h, toast } from '../shared/dom';
 import { inboundTotals, type InboundTotals } from '../shared/inboundStats';
-import { permitLabel, t, type MessageKey } from '../shared/i18n';
+import { t, type MessageKey } from '../shared/i18n';
 import { MediaSession } from '../shared/MediaSession';
 import { RequestError, SignalingClient } from '../shared/SignalingClient';
-import { fill, labelled, listOf } from '../shared/staff';
-import { sessionStateLabel } from './labels';
+import { fill } from '../shared/staff';
+import { CallBar } from './call/CallBar';
+import { CallHeader } from './call/CallHeader';
+import { DistanceBanner, positionAlert } from './call/DistanceBanner';
+import { PositionPanel } from './call/PositionPanel';
+import { Tabs } from './call/Tabs';
 import { ChecklistPanel } from './ChecklistPanel';
 import { QualityMeter } from './QualityMeter';
 
@@ -35,8 +39,10 @@ export interface CallProbe {
 }
 
 /**
- * The inspector's live call: large video, two-way audio, position, quality, camera requests, the
- * checklist. A supervisor who is not assigned watches (旁听): receive only, nothing can change.
+ * The inspector's live call at 1366×768 and up: the video with its call bar on the left, the
+ * current checklist point pinned on the right with the panels (points, facts, position, sign-off)
+ * under it, and a banner over the video when the phone is not where the point needs it. A
+ * supervisor who is not assigned watches (旁听): receive only, nothing can change.
  */
 export function callView(sessionId: string, routerCaps: unknown, member: Member, onLoggedOut: (message: string) => void): { root: HTMLElement; dispose(): void } {
   MediaSession.preload(routerCaps);
@@ -49,48 +55,9 @@ export function callView(sessionId: string, routerCaps: unknown, member: Member,
     inbound: async () => (session ? inboundTotals(await session.recvTransport.getStats()) : null),
   };
   (window as unknown as { __kanyanCall: CallProbe }).__kanyanCall = probe;
+  // Toasts move over the video while the call is shown, so they never cover the call bar or the point.
+  document.body.classList.add('in-call');
 
-  const video = h('video', { class: 'remote', autoplay: true, muted: true, playsInline: true });
-  const audio = h('audio', { autoplay: true });
-  const overlay = h('div', { class: 'overlay', 'data-presence': 'waiting' }, t('state.waiting'));
-  const header = h('div', { class: 'call-header' });
-  const statusBar = h('div', { class: 'call-status', role: 'status' });
-  const posBox = h('dl', { class: 'position', 'data-has-fix': 'false' }, h('dd', {}, t('pos.none')));
-  const statsBox = h('dl', { class: 'stats' });
-  const muteBtn = h('button', { class: 'mute' }, t('btn.mute'));
-  const cameraBtns = h('div', { class: 'camera-buttons' });
-  const endBtn = h('button', { class: 'end' }, t('btn.hangup'));
-  const interruptBtn = h('button', { class: 'danger-outline interrupt', hidden: true }, t('console.interrupt'));
-  const controlsCard = h('section', { class: 'card controls' }, muteBtn, cameraBtns, interruptBtn, endBtn);
-  const grabFrame = async (): Promise<Blob | null> => {
-    if (!video.videoWidth) return null;
-    const canvas = h('canvas', { width: video.videoWidth, height: video.videoHeight });
-    canvas.getContext('2d')!.drawImage(video, 0, 0);
-    return new Promise((resolve) => canvas.toBlob((b) => resolve(b), 'image/jpeg', 0.92));
-  };
-  // Closing the checklist is all the page does: the server ends the call and seals the record.
-  const checklist = new ChecklistPanel(signaling, sessionId, grabFrame, { member, readOnly: false });
-  const renderWalk = (view: WalkView) => {
-    probe.walk = view;
-    checklist.render(view);
-  };
-  const root = h(
-    'div',
-    { class: 'call' },
-    h('div', { class: 'video-pane' }, video, overlay, audio),
-    h(
-      'aside',
-      { class: 'side' },
-      h('section', { class: 'card call-head' }, header, statusBar),
-      checklist.root,
-      h('section', { class: 'card' }, h('h3', {}, t('pos.title')), posBox),
-      h('section', { class: 'card' }, h('h3', {}, t('stats.title')), statsBox),
-      controlsCard,
-    ),
-  );
-
-  let position: PositionUpdate | null = null;
-  let camera: CameraState | null = null;
   let session: MediaSession | undefined;
   let mic: MediaStreamTrack | undefined;
   let micProducer: Producer | undefined;
@@ -99,13 +66,102 @@ export function callView(sessionId: string, routerCaps: unknown, member: Member,
   /** Why the call ended, in the console's words; shown on the video until the page is left. */
   let endMessage: string | undefined;
   let caseId: string | undefined;
+  /** The point the card shows: its distance rule is the one the banner checks. */
+  let shownPoint: WalkPointView | undefined;
   const meter = new QualityMeter();
   const backHref = () => (caseId ? `#/case/${caseId}` : '#/cases');
+
+  const video = h('video', { class: 'remote', autoplay: true, muted: true, playsInline: true });
+  const audio = h('audio', { autoplay: true });
+  const overlay = h('div', { class: 'overlay', 'data-presence': 'waiting' }, t('state.waiting'));
+  const banner = new DistanceBanner();
+  const header = new CallHeader();
+  const position = new PositionPanel();
+  const grabFrame = async (): Promise<Blob | null> => {
+    if (!video.videoWidth) return null;
+    const canvas = h('canvas', { width: video.videoWidth, height: video.videoHeight });
+    canvas.getContext('2d')!.drawImage(video, 0, 0);
+    return new Promise((resolve) => canvas.toBlob((b) => resolve(b), 'image/jpeg', 0.92));
+  };
+  let tabs: Tabs | undefined;
+  // Closing the checklist is all the page does: the server ends the call and seals the record.
+  const checklist = new ChecklistPanel(signaling, sessionId, grabFrame, {
+    member,
+    readOnly: false,
+    backHref,
+    showPanel: (id) => tabs?.select(id),
+    onFactsMissing: (n) => tabs?.setBadge('facts', n ? fill('call.tab.factsMissing', { n }) : null),
+    onPointShown: (p) => {
+      shownPoint = p;
+      position.setLimit(p?.applies ? p.evidence.maxDistanceM : undefined);
+      renderBanner();
+    },
+  });
+  tabs = new Tabs(
+    [
+      { id: 'points', label: t('call.tab.points'), panel: checklist.points },
+      { id: 'facts', label: t('call.tab.facts'), panel: checklist.facts },
+      { id: 'position', label: t('call.tab.position'), panel: position.root },
+      { id: 'close', label: t('call.tab.close'), panel: checklist.close },
+    ],
+    'points',
+    t('call.tabs.label'),
+  );
+  const bar = new CallBar({
+    mute: () => {
+      if (!mic) return;
+      mic.enabled = !mic.enabled;
+      bar.setMuted(!mic.enabled);
+      if (micProducer) void (mic.enabled ? micProducer.resume() : micProducer.pause());
+    },
+    // Leaves the call without closing the inspection; the checklist's close button ends it.
+    leave: () => (location.hash = backHref()),
+    interrupt: () => {
+      if (!confirm(t('console.interruptConfirm'))) return;
+      // With the checklist open, ending the call interrupts the inspection; the server says so with events.
+      signaling.request('call:end', {}).catch((e: Error) => toast(e.message, 'error', 8000));
+    },
+    camera: (action, zoom) => void signaling.request('camera:request', { action, zoom }).catch((e: Error) => toast(e.message, 'error')),
+    showPosition: () => tabs?.select('position', true),
+  });
+
+  const root = h(
+    'div',
+    { class: 'call' },
+    h('div', { class: 'stage-col' }, header.root, h('div', { class: 'video-pane' }, video, overlay, banner.root, audio), bar.root),
+    h('div', { class: 'work-col' }, checklist.card, tabs.root),
+  );
+
+  const renderBanner = () => {
+    const walk = probe.walk;
+    const walkLimits = walk?.points.filter((p) => p.applies && p.evidence.maxDistanceM !== undefined).map((p) => p.evidence.maxDistanceM!) ?? [];
+    const latest = position.latest;
+    banner.show(
+      ended || walk?.closed
+        ? null
+        : positionAlert({
+            position: latest ?? null,
+            receivedAt: latest?.receivedAt ?? 0,
+            now: Date.now(),
+            pointLimitM: shownPoint?.applies ? shownPoint.evidence.maxDistanceM : undefined,
+            walkLimitM: walkLimits.length ? Math.max(...walkLimits) : undefined,
+            applicantLive: probe.presence === 'live',
+          }),
+    );
+  };
+
+  const renderWalk = (view: WalkView) => {
+    probe.walk = view;
+    checklist.render(view);
+    renderBanner();
+  };
 
   // Presence comes only from the server; the overlay also waits for a video track to show.
   const setPresence = (p: ApplicantPresence | 'ended') => {
     probe.presence = p;
+    bar.setApplicant(p, probe.callPresence);
     renderOverlay();
+    renderBanner();
   };
   const renderOverlay = () => {
     const p = probe.presence;
@@ -118,82 +174,15 @@ export function callView(sessionId: string, routerCaps: unknown, member: Member,
     }
   };
 
-  /** The session's state, who is in the call, and whether this page only watches. */
+  /** The session's state, and what this page may still do in it. */
   const renderStatus = () => {
     const state = probe.sessionState;
-    const cp = probe.callPresence;
     const observer = probe.role === 'observer';
-    const parts: Array<HTMLElement | null> = [
-      h(
-        'div',
-        { class: 'row status-row' },
-        state ? h('span', { class: `state-badge state-${state}`, 'data-state': state }, sessionStateLabel(state)) : null,
-        observer ? h('span', { class: 'observer-badge' }, t('console.observerBadge')) : null,
-      ),
-      cp
-        ? h(
-            'p',
-            { class: 'presence-line', 'data-applicant': cp.applicant },
-            fill('console.presence', { a: t(`console.applicant.${cp.applicant}` as MessageKey), n: cp.inspectors, o: cp.observers }),
-          )
-        : null,
-      observer ? h('p', { class: 'muted observer-hint' }, t('console.observerHint')) : null,
-    ];
-    statusBar.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
+    header.setState(state, observer);
     const open = !!state && WALK_OPEN.includes(state) && !ended;
-    interruptBtn.hidden = observer || !open;
-    // Once the call is over there is nothing to say to the phone or ask of it; the overlay leads back.
-    muteBtn.hidden = observer || ended;
-    cameraBtns.hidden = observer || ended;
-    controlsCard.hidden = ended;
+    bar.setMode({ observer, ended, walkOpen: open });
     // The checklist can change only while the session is open (the server refuses otherwise).
     checklist.setReadOnly(observer || (!!state && !open));
-  };
-
-  const renderHeader = (j: JoinResult) => {
-    const c = j.caseSummary;
-    caseId = c.caseId;
-    header.replaceChildren(
-      h('h2', {}, c.businessName),
-      h('p', {}, `${c.caseNumber} · ${listOf(c.permitTypes.map(permitLabel))}`),
-      h('p', { class: 'muted' }, labelled(t('case.address'), c.address.text)),
-    );
-  };
-
-  const renderPosition = () => {
-    if (!position) return;
-    const age = Math.max(0, Math.round((Date.now() - position.fixTime) / 1000));
-    posBox.dataset.hasFix = 'true';
-    posBox.replaceChildren(
-      h('dt', {}, 'lat, lon'),
-      h('dd', { class: 'latlon' }, `${position.lat.toFixed(6)}, ${position.lon.toFixed(6)}`),
-      h('dt', {}, t('pos.accuracy')),
-      h('dd', { class: 'accuracy' }, `±${Math.round(position.accuracyM)} m`),
-      h('dt', {}, t('pos.distance')),
-      h('dd', { class: 'distance', 'data-metres': String(position.distanceM) }, `${Math.round(position.distanceM)} m`),
-      h('dt', {}, t('pos.age')),
-      h('dd', { class: 'age' }, `${age} ${t('pos.secondsAgo')}`),
-    );
-  };
-
-  const renderCamera = () => {
-    const ask = (action: CameraAction, zoom?: number) =>
-      signaling.request('camera:request', { action, zoom }).catch((e: Error) => toast(e.message, 'error'));
-    const btns: HTMLElement[] = [
-      h('button', { class: 'ask-rear', onclick: () => void ask('rear') }, t('btn.rear')),
-      h('button', { class: 'ask-front', onclick: () => void ask('front') }, t('btn.front')),
-    ];
-    if (camera?.torch.available) {
-      btns.push(h('button', { class: 'ask-torch', onclick: () => void ask(camera?.torch.on ? 'torch_off' : 'torch_on') }, t(camera.torch.on ? 'btn.torchOff' : 'btn.torchOn')));
-    }
-    const z = camera?.zoom;
-    if (z) {
-      btns.push(
-        h('button', { class: 'ask-zoom-out', onclick: () => void ask('zoom', z.value - z.step * 5) }, t('btn.zoomOut')),
-        h('button', { class: 'ask-zoom-in', onclick: () => void ask('zoom', z.value + z.step * 5) }, t('btn.zoomIn')),
-      );
-    }
-    cameraBtns.replaceChildren(...btns);
   };
 
   const join = async () => {
@@ -223,12 +212,13 @@ export function callView(sessionId: string, routerCaps: unknown, member: Member,
     probe.role = s.join.role;
     probe.sessionState = s.join.sessionState;
     probe.callPresence = s.join.presence;
-    renderHeader(s.join);
+    caseId = s.join.caseSummary.caseId;
+    header.setCase(s.join.caseSummary);
+    position.setRegistered(s.join.caseSummary.address);
+    if (s.join.position) position.addFix(s.join.position);
+    bar.setPosition(s.join.position);
+    bar.setCamera(s.join.camera);
     renderStatus();
-    position = s.join.position;
-    camera = s.join.camera;
-    renderPosition();
-    renderCamera();
     setPresence(s.join.presence.applicant);
     if (s.join.walk) renderWalk(s.join.walk);
     // A watching supervisor only receives: no microphone.
@@ -237,28 +227,11 @@ export function callView(sessionId: string, routerCaps: unknown, member: Member,
       .getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } })
       .then((st) => st.getAudioTracks()[0])
       .catch(() => {
-        toast('无法使用麦克风，申请人将听不到您的声音', 'error', 8000);
+        toast(t('call.micUnavailable'), 'error', 8000);
         return undefined;
       });
     if (mic) micProducer = await s.produce(mic, 'mic');
   };
-
-  muteBtn.addEventListener('click', () => {
-    if (!mic) return;
-    mic.enabled = !mic.enabled;
-    muteBtn.textContent = mic.enabled ? t('btn.mute') : t('btn.unmute');
-    muteBtn.classList.toggle('active', !mic.enabled);
-    if (micProducer) void (mic.enabled ? micProducer.resume() : micProducer.pause());
-  });
-  endBtn.addEventListener('click', () => {
-    // Leaves the call without closing the inspection; the checklist's close button ends it.
-    location.hash = backHref();
-  });
-  interruptBtn.addEventListener('click', () => {
-    if (!confirm(t('console.interruptConfirm'))) return;
-    // With the checklist open, ending the call interrupts the inspection; the server says so with events.
-    signaling.request('call:end', {}).catch((e: Error) => toast(e.message, 'error', 8000));
-  });
 
   const tryJoin = () => {
     if (ended) return;
@@ -293,13 +266,11 @@ export function callView(sessionId: string, routerCaps: unknown, member: Member,
   socket.on('walk:state', (view) => renderWalk(view));
   socket.on('capture:progress', (p) => checklist.onCaptureProgress(p));
   socket.on('position', (p) => {
-    position = p;
-    renderPosition();
+    position.addFix(p);
+    bar.setPosition(p);
+    renderBanner();
   });
-  socket.on('camera:state', (c) => {
-    camera = c;
-    renderCamera();
-  });
+  socket.on('camera:state', (c) => bar.setCamera(c));
   socket.on('call:ended', ({ reason, message }) => {
     const text = t(`console.ended.${reason}` as MessageKey) ?? message;
     if (reason === 'logged_out') {
@@ -324,31 +295,21 @@ export function callView(sessionId: string, routerCaps: unknown, member: Member,
   });
   socket.on('protocol:error', (e) => console.warn('protocol error', e));
 
-
+  // Once a second: the fix's age (the banner says when it goes stale) and the connection quality.
   const timer = setInterval(() => {
-    renderPosition();
+    position.renderNumbers();
+    renderBanner();
     if (!session || ended) return;
     session.recvTransport
       .getStats()
-      .then((report) => {
-        const q = meter.read(report);
-        statsBox.replaceChildren(
-          h('dt', {}, t('stats.bitrate')),
-          h('dd', { class: 'bitrate' }, `${q.kbps} kbps`),
-          h('dt', {}, t('stats.loss')),
-          h('dd', { class: 'loss' }, `${q.lossPct}%`),
-          h('dt', {}, t('stats.rtt')),
-          h('dd', { class: 'rtt' }, q.rttMs === null ? '—' : `${q.rttMs} ms`),
-          h('dt', {}, t('stats.resolution')),
-          h('dd', { class: 'resolution' }, q.width ? `${q.width}×${q.height}` : '—'),
-        );
-      })
+      .then((report) => bar.setQuality(meter.read(report)))
       .catch(() => undefined);
   }, 1000);
 
   return {
     root,
     dispose() {
+      document.body.classList.remove('in-call');
       clearInterval(timer);
       session?.close();
       mic?.stop();

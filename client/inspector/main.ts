@@ -1,8 +1,10 @@
-import { ApiError, currentMember, type Member } from '../shared/api';
+import type { InspectionSession } from '../../server/inspection/InspectionSession';
+import { api, ApiError, currentMember, type Member } from '../shared/api';
 import { readBoot, toast } from '../shared/dom';
 import { changePasswordView, loginView, topBar } from '../shared/staff';
 import { callView } from './callView';
-import { casesView } from './casesView';
+import { reviewView } from './case/reviewView';
+import { casesView, type CasesView } from './casesView';
 
 interface Boot {
   rtpCapabilities: unknown;
@@ -13,17 +15,42 @@ const boot = readBoot<Boot>();
 const app = document.getElementById('app')!;
 document.body.classList.add('inspector', 'staff');
 let dispose: (() => void) | undefined;
+/** The cases view on the page now: moving between the list and a case keeps it (filters, a half-typed form). */
+let cases: CasesView | undefined;
+
+/** States in which no call can be held any more: their sessions open read-only (server/inspection/SessionState.ts isFinished). */
+const FINISHED: ReadonlyArray<InspectionSession['state']> = ['ended', 'sealed', 'abandoned'];
 
 /** Back to the log-in form, saying why (a login ended by an admin, a disabled account). */
 function showLogin(message?: string): void {
   dispose?.();
   dispose = undefined;
+  cases = undefined;
   app.replaceChildren(topBar('console', undefined, () => void route()), loginView('login.title', () => void route(), message));
 }
 
+/** Whether a session is over; when that cannot be read, the call view says why itself. */
+async function isOver(sessionId: string): Promise<boolean> {
+  try {
+    const { session } = await api<{ session: InspectionSession }>('GET', `/api/sessions/${encodeURIComponent(sessionId)}`);
+    return FINISHED.includes(session.state);
+  } catch (err) {
+    if (err instanceof ApiError) return false;
+    throw err;
+  }
+}
+
 async function route(): Promise<void> {
+  const sessionId = /^#\/session\/([\w-]+)$/.exec(location.hash)?.[1];
+  const reviewId = /^#\/review\/([\w-]+)$/.exec(location.hash)?.[1];
+  const caseId = /^#\/case\/([\w-]+)$/.exec(location.hash)?.[1];
+  if (!sessionId && !reviewId && cases && app.contains(cases.root)) {
+    cases.show(caseId);
+    return;
+  }
   dispose?.();
   dispose = undefined;
+  cases = undefined;
   let member: Member | undefined;
   try {
     member = await currentMember();
@@ -37,14 +64,20 @@ async function route(): Promise<void> {
     app.replaceChildren(bar, changePasswordView(member, () => void route()));
     return;
   }
-  const m = /^#\/session\/([\w-]+)$/.exec(location.hash);
-  if (m) {
-    const view = callView(m[1]!, boot.rtpCapabilities, member, showLogin);
+  if (sessionId) {
+    // A finished inspection opens with what was decided, not as an empty call.
+    if (await isOver(sessionId)) {
+      location.replace(`#/review/${sessionId}`);
+      return;
+    }
+    const view = callView(sessionId, boot.rtpCapabilities, member, showLogin);
     dispose = view.dispose;
     app.replaceChildren(bar, view.root);
+  } else if (reviewId) {
+    app.replaceChildren(bar, reviewView(reviewId, showLogin));
   } else {
-    const caseId = /^#\/case\/([\w-]+)$/.exec(location.hash)?.[1];
-    app.replaceChildren(bar, casesView(boot.permitTypes, member, caseId, showLogin));
+    cases = casesView(boot.permitTypes, member, caseId, showLogin);
+    app.replaceChildren(bar, cases.root);
   }
 }
 

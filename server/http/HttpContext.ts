@@ -48,6 +48,8 @@ export interface HttpDeps {
   secureCookies: boolean;
   /** The office lets businesses send existing photos from the phone's gallery (EXIF-checked, flagged on mismatch). */
   galleryUploads: boolean;
+  /** The approval office's name in both languages (OFFICE_NAME, OFFICE_NAME_EN), shown on the phone pages. */
+  office: { 'zh-CN': string; en: string };
   health: HealthMonitor;
   log: Logger;
 }

@@ -38,6 +38,9 @@ const EnvSchema = z.object({
   GALLERY_UPLOADS: bool.default('false'),
   EXIF_MAX_TIME_SKEW_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(10),
   EXIF_MAX_GPS_MISMATCH_M: z.coerce.number().positive().max(100_000).default(200),
+  // The office named on the phone page: a shop owner is asked for camera and location only after seeing who asks.
+  OFFICE_NAME: z.string().trim().min(1).max(60).default('行政审批服务局'),
+  OFFICE_NAME_EN: z.string().trim().min(1).max(100).default('Administrative Approval Service Bureau'),
 });
 
 export interface Config {
@@ -63,6 +66,8 @@ export interface Config {
   seedDemo: boolean;
   /** Whether the phone may send an existing photo from its gallery, and how far its EXIF may stray. */
   gallery: { allowed: boolean; maxExifTimeSkewMs: number; maxExifGpsMismatchM: number };
+  /** The approval office's name as the phone page and the link-error pages show it. */
+  office: { 'zh-CN': string; en: string };
 }
 
 export class ConfigError extends Error {}
@@ -109,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
     gallery: { allowed: e.GALLERY_UPLOADS, maxExifTimeSkewMs: e.EXIF_MAX_TIME_SKEW_MINUTES * 60_000, maxExifGpsMismatchM: e.EXIF_MAX_GPS_MISMATCH_M },
+    office: { 'zh-CN': e.OFFICE_NAME, en: e.OFFICE_NAME_EN },
   };
 }

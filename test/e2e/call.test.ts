@@ -75,6 +75,8 @@ describe('live inspection call in Chromium', () => {
     await waitFor(() => phoneInbound(phone), (s) => !!s && s.audioBytes > p1!.audioBytes, 'audio at phone growing');
 
     // Position: the inspector sees the phone's fix and its distance from the registered address.
+    await inspector.waitForSelector('.pos-chip[data-has-fix=true]');
+    await inspector.click('.pos-chip');
     await inspector.waitForSelector('.position[data-has-fix=true]');
     expect(await inspector.textContent('.position .latlon')).toContain('39.929930, 116.416420');
     expect(await inspector.textContent('.position .accuracy')).toContain('±12 m');

@@ -112,6 +112,7 @@ describe('一业一证: two departments sign one combined walk, in Chromium', ()
     expect(await hygiene.isDisabled('.permit-outcomes li[data-permit="public_hygiene"] button.sign')).toBe(true);
 
     // 4. The food inspector answers the facts and walks every applicable point.
+    await food.click('.tab-facts');
     for (const f of view.facts) {
       const sel = `.facts [name="${f.key}"]`;
       if (f.type === 'number') await food.fill(sel, '30').then(() => food.press(sel, 'Tab'));
@@ -120,6 +121,7 @@ describe('一业一证: two departments sign one combined walk, in Chromium', ()
       await food.waitForFunction((k) => (window as unknown as CallWindow).__kanyanCall?.walk?.facts.find((x) => x.key === k)?.value !== undefined, f.key);
     }
     view = (await walkOf(food))!;
+    await food.click('.tab-points');
     let answered = 0;
     for (const key of view.points.filter((p) => p.applies).map((p) => p.key)) {
       await food.click(`.point-list li[data-key="${key}"] button`);
@@ -143,7 +145,8 @@ describe('一业一证: two departments sign one combined walk, in Chromium', ()
     expect(view.blockers.every((b) => b.includes('尚未由主管部门签字确认'))).toBe(true);
     expect(await food.isDisabled('.close-walk')).toBe(true);
 
-    // 5. Each department signs its own permit, in its own console.
+    // 5. Each department signs its own permit, in its own console (the sign-off panel came forward when the last point was answered).
+    for (const page of [food, hygiene]) await page.waitForSelector('.tab-close[aria-selected="true"]');
     await hygiene.waitForSelector('.permit-outcomes li[data-permit="public_hygiene"] button.sign:not([disabled])');
     await hygiene.click('.permit-outcomes li[data-permit="public_hygiene"] button.sign');
     await food.waitForSelector('.permit-outcomes li[data-permit="public_hygiene"] .signed');
