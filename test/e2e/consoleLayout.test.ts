@@ -259,7 +259,7 @@ describe('the inspector console at 1366×768 (Chromium)', () => {
     await inspector.waitForSelector(`.current-point.locked[data-key="${rectify.key}"] .result-readonly`);
     expect(await inspector.textContent('.current-point .result-readonly')).toContain('需整改');
     expect(await checkState(inspector, 'console-d-closed-browse', ['.closed-summary', '.current-point .result-readonly'])).toEqual(CLEAN);
-  });
+  }, 300_000);
 
   it('says when the phone sends no position at all', async () => {
     const { page: inspector, joinUrl } = await consoleOn(await loginCookie(srv.url), ['food_business']);
