@@ -25,8 +25,8 @@ export class LocalCamera {
   ) {}
 
   /** Takes the stream the early script opened, if any; otherwise asks the browser (which may prompt). */
-  static async open(early?: MediaStream | null): Promise<LocalCamera> {
-    const stream = early ?? (await navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS));
+  static async open(early?: Promise<MediaStream> | null): Promise<LocalCamera> {
+    const stream = await (early ?? navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS));
     return new LocalCamera(stream.getVideoTracks()[0]!, stream.getAudioTracks()[0]!, 'environment');
   }
 

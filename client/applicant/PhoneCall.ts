@@ -97,8 +97,8 @@ export class PhoneCall {
     this.render();
   }
 
-  /** Opens the camera (the stream the early script opened, if any), then joins as soon as signaling is up. */
-  start(early: MediaStream | null): void {
+  /** Opens the camera (or takes the one the early script is opening) and, in parallel, joins as soon as signaling is up. */
+  start(early: Promise<MediaStream> | null): void {
     if (this.facts.started || this.facts.end) return;
     rememberStart();
     this.probe.marks.started = performance.now();
@@ -116,7 +116,7 @@ export class PhoneCall {
     this.probe.location = this.facts.location;
   }
 
-  private async openCamera(early: MediaStream | null): Promise<LocalCamera> {
+  private async openCamera(early: Promise<MediaStream> | null): Promise<LocalCamera> {
     let cam: LocalCamera;
     try {
       cam = await LocalCamera.open(early);

@@ -11,19 +11,23 @@ export const CAMERA_CONSTRAINTS: MediaStreamConstraints = {
   audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
 };
 
+/** The camera the early script is opening; null when the browser would have asked first (the page then waits for the tap). */
+export type EarlyCamera = { stream: Promise<MediaStream> } | null;
+
 export function startEarlyCamera(): void {
-  const p = mediaAlreadyAllowed().then((allowed) => (allowed ? navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS) : null));
-  // A failure is handled when the page takes the promise; this only avoids an unhandled rejection.
-  p.catch(() => undefined);
+  const p = mediaAlreadyAllowed().then((allowed): EarlyCamera => {
+    if (!allowed) return null;
+    const stream = navigator.mediaDevices.getUserMedia(CAMERA_CONSTRAINTS);
+    // A failure is handled when the page takes the stream; this only avoids an unhandled rejection.
+    stream.catch(() => undefined);
+    return { stream };
+  });
   (window as unknown as Record<string, unknown>)[KEY] = p;
 }
 
-/**
- * The early script's stream, once: null when the browser would have asked first (the page then
- * waits for the tap), undefined if the early script did not run.
- */
-export function takeEarlyCamera(): Promise<MediaStream | null> | undefined {
-  const w = window as unknown as Record<string, Promise<MediaStream | null> | undefined>;
+/** The early script's camera, once (undefined if the early script did not run). Resolves as soon as the permission question is answered, before the camera is open. */
+export function takeEarlyCamera(): Promise<EarlyCamera> | undefined {
+  const w = window as unknown as Record<string, Promise<EarlyCamera> | undefined>;
   const p = w[KEY];
   w[KEY] = undefined;
   return p;

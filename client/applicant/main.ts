@@ -20,17 +20,9 @@ const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(()
 
 void (async () => {
   const early = takeEarlyCamera();
-  let stream: MediaStream | null = null;
-  let allowed: boolean;
-  try {
-    stream = early ? await early : null;
-    allowed = early ? stream !== null : await mediaAlreadyAllowed();
-  } catch (err) {
-    // Allowed, but the camera would not open (busy, gone): starting shows the camera screen with its retry.
-    console.warn('early camera failed', err);
-    allowed = true;
-  }
-  if (allowed) return call.start(stream);
+  // Without the early script (it failed to load), ask the browser here; it answers without prompting.
+  const camera = early ? await early : (await mediaAlreadyAllowed()) ? { stream: null } : null;
+  if (camera) return call.start(camera.stream);
   if (startedInThisTab()) {
     await afterPaint();
     call.start(null);

@@ -79,6 +79,7 @@ export function casesView(permitTypes: string[], member: Member, initialCaseId: 
     const changed = caseId !== shownCaseId;
     shownCaseId = caseId;
     list.select(caseId);
+    list.offerNew(!!caseId);
     newCase.hidden = !!caseId;
     detail.hidden = !caseId;
     if (!caseId) {

@@ -86,7 +86,8 @@ export function openPhotoViewer(items: readonly PhotoItem[], startIndex = 0, opt
   const caption = h('p', { class: 'pv-caption', id: 'pv-caption' });
   const count = h('span', { class: 'pv-count', 'aria-live': 'polite' });
   const image = h('img', { class: 'pv-image', alt: '' });
-  const stage = h('div', { class: 'pv-stage', 'data-fit': 'screen' }, image);
+  // At 1:1 the stage scrolls, so it takes focus then (keyboard scrolling); fitted, it is no stop.
+  const stage = h('div', { class: 'pv-stage', 'data-fit': 'screen', role: 'region', 'aria-label': t('viewer.stage') }, image);
   const actual = h('button', { type: 'button', class: 'pv-actual', 'aria-pressed': 'false', onclick: () => setActual(stage.dataset.fit === 'screen') }, t('viewer.actualSize'));
   const original = h('a', { class: 'button pv-original', target: '_blank', rel: 'noopener' }, t('viewer.original'));
   const prev = h('button', { type: 'button', class: 'pv-prev', onclick: () => show(index - 1) }, `‹ ${t('viewer.prev')}`);
@@ -107,6 +108,8 @@ export function openPhotoViewer(items: readonly PhotoItem[], startIndex = 0, opt
 
   function setActual(on: boolean): void {
     stage.dataset.fit = on ? 'actual' : 'screen';
+    if (on) stage.tabIndex = 0;
+    else stage.removeAttribute('tabindex');
     actual.setAttribute('aria-pressed', String(on));
     actual.textContent = on ? t('viewer.fitScreen') : t('viewer.actualSize');
   }
@@ -142,12 +145,13 @@ export function openPhotoViewer(items: readonly PhotoItem[], startIndex = 0, opt
   }
 
   function onKey(e: KeyboardEvent): void {
-    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+    // In a 1:1 image that has focus, the arrows scroll it; elsewhere they turn the page.
+    if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && !(e.target === stage && stage.dataset.fit === 'actual')) {
       e.preventDefault();
       show(index + (e.key === 'ArrowLeft' ? -1 : 1));
     } else if (e.key === 'Tab') {
       // showModal keeps focus in the page's top layer; this also keeps it from leaving for the browser's toolbar.
-      const focusable = Array.from(dialog.querySelectorAll<HTMLElement>('button:not(:disabled), a[href]'));
+      const focusable = Array.from(dialog.querySelectorAll<HTMLElement>('button:not(:disabled), a[href], [tabindex="0"]'));
       const first = focusable[0];
       const last = focusable[focusable.length - 1];
       if (!first || !last) return;

@@ -97,6 +97,9 @@ export function changePasswordView(member: Member, onDone: () => void): HTMLElem
 /** The bar at the top of both staff pages: who is logged in, with which roles, and the way between pages. */
 export function topBar(page: 'console' | 'admin', member: Member | undefined, onLogout: () => void): HTMLElement {
   const otherLang = lang === 'en' ? '?lang=zh-CN' : '?lang=en';
+  // The shell's <title> is the server's zh-CN one; the page says its own name in its language.
+  document.title = `${t('app.title')} · ${page === 'console' ? t('console.title') : t('admin.title')}`;
+  document.documentElement.lang = lang;
   return h(
     'header',
     { class: 'topbar' },
@@ -104,7 +107,8 @@ export function topBar(page: 'console' | 'admin', member: Member | undefined, on
     h('span', { class: 'spacer' }),
     member && page === 'admin' ? h('a', { class: 'to-console', href: '/inspector' }, t('console.toConsole')) : null,
     member && page === 'console' && hasRole(member, 'admin') ? h('a', { class: 'to-admin', href: '/admin' }, t('console.admin')) : null,
-    h('a', { class: 'lang', href: `${otherLang}${location.hash}` }, lang === 'en' ? '中文' : 'English'),
+    // Each language is named in itself (and marked as such), so a reader of either can find theirs.
+    h('a', { class: 'lang', href: `${otherLang}${location.hash}`, lang: lang === 'en' ? 'zh-CN' : 'en' }, lang === 'en' ? '中文' : 'English'),
     member
       ? h(
           'span',

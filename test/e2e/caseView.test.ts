@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axeViolations } from '../support/axe';
 import { desktopContext, launchChromium } from '../support/browser';
 import { closedInspection, EXTINGUISHERS, FAILED_NOTE, NEAR, RECTIFY_NOTE, SIGNBOARD, SIGNBOARD_NOTE, type ClosedInspection } from '../support/closedInspection';
 import { apiCall } from '../support/office';
-import { CLEAN, checkState } from '../support/screens';
+import { CLEAN, checkState, saveScreen } from '../support/screens';
 import { INSPECTOR, loginCookie, startTestServer, type RunningServer } from '../support/testServer';
 
 const run = promisify(execFile);
@@ -88,9 +89,9 @@ describe('the case view keeps what was decided, in Chromium at 1366×768', () =>
     await page.waitForSelector(`.case-card[data-case-id="${closed.caseId}"] .session[data-session-id="${closed.sessionId}"]`);
     const session = `.session[data-session-id="${closed.sessionId}"]`;
     expect(await page.getAttribute(`${session} .state-badge`, 'data-state')).toBe('sealed');
-    expect(await page.textContent(`${session} .closed-outcome`)).toContain('不通过');
-    expect(await page.textContent(`${session} .closed-computed`)).toBe('不通过');
-    expect(await page.textContent(`${session} .closed-by`)).toContain('inspector');
+    expect(await page.textContent(`${session} .dv-outcome`)).toContain('不通过');
+    expect(await page.textContent(`${session} .dv-computed`)).toBe('不通过');
+    expect(await page.textContent(`${session} .dv-closed-by`)).toContain('inspector');
     const permit = (await page.textContent(`${session} .permit-results tr[data-permit="food_business"]`))!;
     expect(permit).toContain('食品经营许可');
     expect(permit).toContain('不通过');
@@ -113,7 +114,7 @@ describe('the case view keeps what was decided, in Chromium at 1366×768', () =>
     expect(thumbs[3]!.note).toContain('视频画面截图');
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.case-thumb img')).every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0));
     // Export, re-inspection and the read-only view are in reach on a sealed session with a failure.
-    expect(await checkState(page, 'case-page-sealed', ['.case-head .export', `${session} .reinspect`, `${session} .open-review`, `${session} .closed-outcome`])).toEqual(CLEAN);
+    expect(await checkState(page, 'case-page-sealed', ['.case-head .export', `${session} .reinspect`, `${session} .open-review`, `${session} .dv-outcome`])).toEqual(CLEAN);
   });
 
   it('opens the photos in a viewer: the stamped image full size, the record fields, previous and next, and Esc', async () => {
@@ -166,6 +167,9 @@ describe('the case view keeps what was decided, in Chromium at 1366×768', () =>
     await page.click('.pv-actual');
     expect(await page.getAttribute('.pv-stage', 'data-fit')).toBe('actual');
     expect(await page.$eval('.pv-image', (i) => Math.round(i.getBoundingClientRect().width) === (i as HTMLImageElement).naturalWidth)).toBe(true);
+    // At 1:1 the image scrolls inside the viewer (so only axe here: the page itself does not overflow).
+    await saveScreen(page, 'photo-viewer-actual-size');
+    expect((await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 
     // Focus stays inside; Esc closes and gives focus back to the thumbnail.
     for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
@@ -199,11 +203,11 @@ describe('the case view keeps what was decided, in Chromium at 1366×768', () =>
     expect(await page.textContent(`.review-checklist .point-result[data-key="${EXTINGUISHERS}"] .point-note`)).toContain(FAILED_NOTE);
     // Points the facts ruled out say so.
     expect(await page.textContent('.review-checklist .point-result.not-applying')).toContain('不适用');
-    expect(await page.textContent('.review-decision .closed-outcome')).toContain('不通过');
+    expect(await page.textContent('.review-decision .dv-outcome')).toContain('不通过');
     expect(await page.textContent('.review-decision .permit-results')).toContain('已签署');
     expect(await page.textContent('.review-facts')).toContain('30');
     expect(await page.$$('.review .results button, .review textarea, .review .ask-photo')).toHaveLength(0);
-    expect(await checkState(page, 'review-sealed', ['.back-to-case', '.review-nav .reinspect', '.review-nav .export', '.review-decision .closed-outcome'])).toEqual(CLEAN);
+    expect(await checkState(page, 'review-sealed', ['.back-to-case', '.review-nav .reinspect', '.review-nav .export', '.review-decision .dv-outcome'])).toEqual(CLEAN);
     await page.click('.back-to-case');
     await page.waitForSelector(`.case-card[data-case-id="${closed.caseId}"]`);
   });
@@ -242,7 +246,7 @@ describe('the case view keeps what was decided, in Chromium at 1366×768', () =>
       return clone.textContent ?? '';
     });
     expect(pageText.match(new RegExp(CJK.source, 'g')) ?? []).toEqual([]);
-    expect(await p.textContent('.closed-outcome')).toContain('Fail');
+    expect(await p.textContent('.dv-outcome')).toContain('Fail');
     await p.click(`.case-thumb[data-evidence-id="${en.photos.signboardNear}"]`);
     await p.waitForSelector('.pv-record-body[data-loaded="true"]');
     expect(await p.textContent('.pv-fields .pv-rule')).toBe('within 50 m: within the distance rule');

@@ -1,5 +1,6 @@
 import type { CaptureProgress } from '../../../server/protocol/signaling';
 import type { WalkPointView } from '../../../server/protocol/walk';
+import { clauseSources } from '../../shared/clauseSources';
 import { h } from '../../shared/dom';
 import { permitLabel, t } from '../../shared/i18n';
 import { fill, labelled, listOf } from '../../shared/staff';
@@ -67,7 +68,7 @@ export function currentPointCard(p: WalkPointView, o: CurrentPointOptions): HTML
     { class: 'cp-text', tabindex: '0', 'aria-label': t('call.point.guidanceLabel') },
     h('p', { class: 'guidance' }, p.guidance),
     h('p', { class: 'phone-prompt' }, labelled(t('walk.phoneSees'), p.prompt)),
-    h('p', { class: 'sources muted' }, listOf(p.sources.map((s) => `${permitLabel(s.permitType)} · ${s.clause}`))),
+    clauseSources(p.sources, 'sources muted'),
   );
   const evidence = h(
     'div',

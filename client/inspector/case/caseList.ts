@@ -14,6 +14,8 @@ const filters = { text: '', status: '' as CaseStatus | '', mine: false };
 
 export interface CaseList {
   root: HTMLElement;
+  /** Whether the "new case" button is offered (not while the form is on screen). */
+  offerNew(on: boolean): void;
   /** Loads the list again (after a change), keeping the filters. */
   refresh(): Promise<void>;
   /** Marks the case shown beside the list. */
@@ -48,6 +50,7 @@ export function caseList(member: Member, onNew: (() => void) | undefined): CaseL
   status.value = filters.status;
   // Only an account that sees more than its own cases needs "mine".
   const mine = hasRole(member, 'inspector') && hasRole(member, 'admin', 'supervisor') ? h('input', { type: 'checkbox', class: 'mine-filter', checked: filters.mine }) : null;
+  const newButton = onNew ? h('button', { type: 'button', class: 'small show-new-case', onclick: onNew }, `+ ${t('cases.new')}`) : null;
   const clear = h('button', { type: 'button', class: 'small clear-filters', onclick: () => reset() }, t('list.clearFilters'));
 
   search.addEventListener('input', () => {
@@ -120,7 +123,7 @@ export function caseList(member: Member, onNew: (() => void) | undefined): CaseL
         h('h2', { id: 'cases-title' }, t('cases.title')),
         count,
         h('span', { class: 'spacer' }),
-        onNew ? h('button', { type: 'button', class: 'small show-new-case', onclick: onNew }, `＋ ${t('cases.new')}`) : null,
+        newButton,
       ),
       h(
         'div',
@@ -130,6 +133,9 @@ export function caseList(member: Member, onNew: (() => void) | undefined): CaseL
       ),
       rows,
     ),
+    offerNew(on) {
+      if (newButton) newButton.hidden = !on;
+    },
     async refresh() {
       cases = (await api<{ cases: CaseRow[] }>('GET', '/api/cases')).cases;
       render();

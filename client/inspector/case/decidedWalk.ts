@@ -49,12 +49,12 @@ export function closedBox(walk: WalkView, transitions: readonly SessionTransitio
     'dl',
     { class: `decided-outcome outcome-box-${c.outcome}` },
     h('dt', {}, t('decided.outcome')),
-    h('dd', { class: 'closed-outcome' }, outcomeBadge(c.outcome), overridden ? h('span', { class: 'overridden' }, t('decided.overridden')) : null),
+    h('dd', { class: 'dv-outcome' }, outcomeBadge(c.outcome), overridden ? h('span', { class: 'overridden' }, t('decided.overridden')) : null),
     h('dt', {}, t('decided.computed')),
-    h('dd', { class: 'closed-computed' }, outcomeLabel(c.computed)),
-    ...(c.overrideReason ? [h('dt', {}, t('decided.overrideReason')), h('dd', { class: 'override-reason' }, c.overrideReason)] : []),
-    ...(c.rectificationDeadline ? [h('dt', {}, t('decided.deadline')), h('dd', { class: 'rectification-deadline' }, beijingTime(c.rectificationDeadline))] : []),
-    ...(closing ? [h('dt', {}, t('decided.closedBy')), h('dd', { class: 'closed-by' }, `${nameOf(closing.actor.replace(/^staff:/, ''))} · ${beijingTime(closing.at)}`)] : []),
+    h('dd', { class: 'dv-computed' }, outcomeLabel(c.computed)),
+    ...(c.overrideReason ? [h('dt', {}, t('decided.overrideReason')), h('dd', { class: 'dv-override-reason' }, c.overrideReason)] : []),
+    ...(c.rectificationDeadline ? [h('dt', {}, t('decided.deadline')), h('dd', { class: 'dv-deadline' }, beijingTime(c.rectificationDeadline))] : []),
+    ...(closing ? [h('dt', {}, t('decided.closedBy')), h('dd', { class: 'dv-closed-by' }, `${nameOf(closing.actor.replace(/^staff:/, ''))} · ${beijingTime(closing.at)}`)] : []),
   );
 }
 
@@ -158,7 +158,7 @@ export function pointList(walk: WalkView, opts: PointListOptions): HTMLElement {
         opts.whole && p.sources.length
           ? h('p', { class: 'point-sources muted' }, listOf([...new Set(p.sources.map((s) => `${permitLabel(s.permitType)} ${s.clause}`.trim()))]))
           : null,
-        opts.whole && p.applies && p.evidenceGap ? h('p', { class: 'point-gap' }, labelled(t('decided.evidenceGap'), p.evidenceGap)) : null,
+        opts.whole && p.applies && p.evidenceGap && !walk.closed ? h('p', { class: 'point-gap' }, labelled(t('decided.evidenceGap'), p.evidenceGap)) : null,
         p.photos.length
           ? h(
               'div',

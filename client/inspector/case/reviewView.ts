@@ -48,7 +48,7 @@ export function reviewView(sessionId: string, onLoggedOut: (message: string) => 
             class: 'primary reinspect',
             onclick: () =>
               api('POST', `/api/sessions/${s.id}/reinspect`).then(() => {
-                toast(t('session.reinspectCreated'));
+                toast(t('casePage.reinspectCreated'));
                 location.hash = `#/case/${c.id}`;
               }, fail),
           },

@@ -23,7 +23,7 @@ export const canReinspect = (x: NumberedSession): boolean =>
 function goTo(sessionId: string): void {
   const el = document.querySelector<HTMLElement>(`.session[data-session-id="${sessionId}"]`);
   if (!el) return;
-  el.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  el.scrollIntoView({ block: 'start' });
   el.focus({ preventScroll: true });
 }
 
@@ -39,7 +39,7 @@ export function sessionSection(x: NumberedSession, newest: boolean, nameOf: Name
   const canManage = s.canManage;
   const reinspectable = canReinspect(x);
   const title = fill('session.title', { n });
-  const reinspect = () => ctx.act(() => api('POST', `/api/sessions/${s.id}/reinspect`), t('session.reinspectCreated'));
+  const reinspect = () => ctx.act(() => api('POST', `/api/sessions/${s.id}/reinspect`), t('casePage.reinspectCreated'));
   const actions: Array<HTMLElement | null> = [
     inCall && s.canWork ? h('a', { class: 'button primary open-session', href: `#/session/${s.id}` }, t('btn.open')) : null,
     inCall && s.canObserve && !s.canWork ? h('a', { class: 'button observe-session', href: `#/session/${s.id}` }, t('session.observe')) : null,

@@ -1,6 +1,7 @@
 // Messages for the call part of the pages. zh-CN first; every key has its English twin (the type makes a missing one an error).
 
 export const zh = {
+  'call.point.clauseNote': '条款为法规原文名称',
   'call.micUnavailable': '无法使用麦克风，申请人将听不到您的声音',
   'call.bar.label': '通话控制',
   'call.applicant': '申请人：{state}',
@@ -76,6 +77,7 @@ export const zh = {
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
+  'call.point.clauseNote': 'Clauses are cited by the regulation’s official Chinese title',
   'call.micUnavailable': 'The microphone cannot be used: the applicant will not hear you',
   'call.bar.label': 'Call controls',
   'call.applicant': 'Applicant: {state}',
