@@ -34,11 +34,3 @@ export async function mediaAlreadyAllowed(): Promise<boolean> {
   }
 }
 
-/** Whether the browser has refused location for this site for good (then "retry" cannot prompt again). */
-export async function locationBlocked(): Promise<boolean> {
-  try {
-    return (await navigator.permissions?.query({ name: 'geolocation' }))?.state === 'denied';
-  } catch {
-    return false;
-  }
-}

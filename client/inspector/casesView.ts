@@ -57,7 +57,6 @@ export function casesView(permitTypes: string[], member: Member, initialCaseId: 
   const ctx: CaseActions = {
     member,
     fail,
-    showCase: goTo,
     act(request, done) {
       void request().then(() => {
         if (done) toast(done);

@@ -221,7 +221,8 @@ function recordFields(item: PhotoItem, r: EvidenceRecordView): HTMLElement[] {
   const c = e.checked;
   const fix = e.claimed.lat !== undefined && e.claimed.lon !== undefined ? e.claimed : undefined;
   const row = (key: MessageKey, value: Node | string, cls = '') => [h('dt', {}, t(key)), h('dd', { class: cls }, value)];
-  const who = e.capturedBy === 'applicant' ? t('viewer.byApplicant') : `${r.capturedByName ?? e.capturedBy}${r.capturedByName ? aside(e.capturedBy) : ''}`;
+  const name = r.capturedByName && r.capturedByName !== e.capturedBy ? `${r.capturedByName}${aside(e.capturedBy)}` : e.capturedBy;
+  const who = e.capturedBy === 'applicant' ? t('viewer.byApplicant') : name;
   const fixAge =
     c.fixAgeMs === undefined ? null : c.fixStale ? fill('viewer.fixStale', { age: seconds(c.fixAgeMs) }) : fill('viewer.fixAge', { age: seconds(c.fixAgeMs) });
   return [

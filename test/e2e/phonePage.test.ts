@@ -265,6 +265,39 @@ describe('the phone page a shop owner can trust (360x740)', () => {
     }
   });
 
+  it('says plainly when the camera is refused, with a retry', async () => {
+    const c = await newCase('西巷裁缝铺');
+    const { page: phone } = await firstVisitPhone(false);
+    await phone.goto(c.joinUrl);
+    // The browser refuses (nothing was allowed): the page says what that means and what to do.
+    await phone.click('.start-card .start');
+    await screenIs(phone, 'camera_denied');
+    expect(await phone.textContent('.state-title')).toBe('无法使用摄像头或麦克风');
+    expect(await phone.isHidden('.stage')).toBe(true);
+    expect(await checkState(phone, 'phone-camera-denied', ['.state-title', '.state-detail', '.state-action button'])).toEqual(CLEAN);
+  });
+
+  it('says the server is under maintenance when it shuts down during the call, with a reconnect', async () => {
+    const other = await startTestServer();
+    try {
+      const cookie = await loginCookie(other.url);
+      const res = await postJson(`${other.url}/api/cases`, cookie, { businessName: '北口便利店', permitTypes: ['food_business'], address: REGISTERED });
+      const { joinUrl } = (await res.json()) as { joinUrl: string };
+      const ctx = await phoneContext(browser, other.url, NEAR);
+      contexts.push(ctx);
+      const phone = await ctx.newPage();
+      await phone.goto(joinUrl);
+      await phone.waitForFunction(() => (window as unknown as { __kanyan: PhoneProbe }).__kanyan.state === 'live', undefined, { timeout: 20_000 });
+      await other.stop();
+      await screenIs(phone, 'ended:server_shutdown');
+      await phone.waitForSelector('.ended .ended-message', { state: 'visible' });
+      expect((await endLayout(phone)).videoShown).toBe(false);
+      expect(await checkState(phone, 'phone-end-server_shutdown', ['.ended h2', '.ended .ended-message', '.ended .next-step', '.ended .reconnect'])).toEqual(CLEAN);
+    } finally {
+      await other.stop().catch(() => undefined);
+    }
+  });
+
   it('answers /j/, /j and a revoked link with a clear page, in English with ?lang=en; serves a favicon', async () => {
     const ctx = await phoneContext(browser, srv.url, NEAR);
     contexts.push(ctx);

@@ -67,7 +67,10 @@ const HTTP_RULES: Record<string, Who> = {
   'GET /inspector': EVERYONE,
   'GET /admin': EVERYONE,
   // The phone page: a bad link gets a page saying why, never a log-in prompt.
+  'GET /j': EVERYONE,
   'GET /j/:token': EVERYONE,
+  'GET /favicon.svg': EVERYONE,
+  'GET /favicon.ico': EVERYONE,
   'POST /api/login': EVERYONE,
   'POST /api/logout': EVERYONE,
   'GET /api/me': ANY_LOGIN,

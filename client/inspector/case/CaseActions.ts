@@ -6,6 +6,4 @@ export interface CaseActions {
   /** Runs a request; on success toasts `done` and reloads the case, on failure shows why. */
   act(request: () => Promise<unknown>, done?: string): void;
   fail(err: unknown): void;
-  /** Shows another case (or, with no id, the new-case form). */
-  showCase(caseId: string | undefined): void;
 }

@@ -1,3 +1,4 @@
+import { clauseSources } from '../../shared/clauseSources';
 import type { SessionTransition } from '../../../server/inspection/SessionTransition';
 import type { WalkPointView, WalkView } from '../../../server/protocol/walk';
 import { h } from '../../shared/dom';
@@ -156,7 +157,7 @@ export function pointList(walk: WalkView, opts: PointListOptions): HTMLElement {
         p.note ? h('p', { class: 'point-note' }, labelled(t('decided.note'), p.note)) : null,
         opts.whole ? h('p', { class: 'point-guidance muted' }, p.guidance) : null,
         opts.whole && p.sources.length
-          ? h('p', { class: 'point-sources muted' }, listOf([...new Set(p.sources.map((s) => `${permitLabel(s.permitType)} ${s.clause}`.trim()))]))
+          ? clauseSources(p.sources, 'point-sources muted')
           : null,
         opts.whole && p.applies && p.evidenceGap && !walk.closed ? h('p', { class: 'point-gap' }, labelled(t('decided.evidenceGap'), p.evidenceGap)) : null,
         p.photos.length

@@ -53,7 +53,8 @@ export function pageRoutes({ deps }: HttpContext): express.Router {
     res.status(err.status).type('html').send(renderLinkError({ message: say(err.userText, lang), reason: err.reason, lang, office: deps.office }));
   };
 
-  r.get(['/j', '/j/'], (req, res) => linkError(req, res, NO_TOKEN));
+  // Without strict routing this also answers /j/.
+  r.get('/j', (req, res) => linkError(req, res, NO_TOKEN));
 
   r.get('/j/:token', async (req, res) => {
     const lang = pickLang(req.query.lang);
