@@ -1,5 +1,7 @@
 // Join latency: from opening the join link on a phone page to the first decoded frame on the
 // inspector's page, over N joins on loopback, each phone in a fresh browser context (cold cache).
+// The phones' browsers already allow camera and microphone (a returning shop owner), so the page
+// starts by itself; a first visit adds the shop owner's tap on "start" before the same join.
 // Run: npm run bench:join   (JOINS=30 to change the count)
 import fs from 'node:fs';
 import os from 'node:os';
