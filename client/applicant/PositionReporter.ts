@@ -3,6 +3,12 @@ import type { LocationState } from './phoneScreen';
 
 /** A fix younger than this still counts: a later timeout does not mean the phone lost its place. */
 const FIX_STILL_GOOD_MS = 60_000;
+/**
+ * Some browsers call watchPosition's callback only when the position changes; a phone standing
+ * still would then look stale to the inspector (the console warns after 60 s). After this long
+ * without a fix the phone asks for a fresh one.
+ */
+const REFRESH_AFTER_MS = 20_000;
 
 /**
  * Streams the phone's position: watchPosition with high accuracy, sending at most one fix every
@@ -11,6 +17,8 @@ const FIX_STILL_GOOD_MS = 60_000;
  */
 export class PositionReporter {
   private watchId: number | undefined;
+  private refreshTimer: ReturnType<typeof setInterval> | undefined;
+  private lastFixAt = 0;
   private lastSent: PositionReport | undefined;
   private lastSentAt = 0;
   private status: LocationState = 'off';
@@ -30,6 +38,10 @@ export class PositionReporter {
       (err) => this.onError(err),
       { enableHighAccuracy: true, maximumAge: 5000, timeout: 20_000 },
     );
+    this.refreshTimer = setInterval(() => {
+      if (Date.now() - this.lastFixAt < REFRESH_AFTER_MS) return;
+      navigator.geolocation.getCurrentPosition((pos) => this.onFix(pos), () => undefined, { enableHighAccuracy: true, maximumAge: 0, timeout: 15_000 });
+    }, REFRESH_AFTER_MS);
   }
 
   /** Asks again (the shop owner tapped "retry"): a browser that has not blocked the site for good prompts once more. */
@@ -50,6 +62,8 @@ export class PositionReporter {
   stop(): void {
     if (this.watchId !== undefined) navigator.geolocation.clearWatch(this.watchId);
     this.watchId = undefined;
+    clearInterval(this.refreshTimer);
+    this.refreshTimer = undefined;
   }
 
   private setStatus(s: LocationState): void {
@@ -75,6 +89,7 @@ export class PositionReporter {
       fixTime: Math.round(pos.timestamp),
     };
     this.latest = report;
+    this.lastFixAt = Date.now();
     this.setStatus('ok');
     const now = Date.now();
     const prev = this.lastSent;
