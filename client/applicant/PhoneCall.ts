@@ -266,7 +266,11 @@ export class PhoneCall {
     this.view.remoteAudio.srcObject = null;
     this.view.delivered.hide();
     const socket = this.signaling.socket;
-    if (opts.hangUp) socket.disconnect();
+    if (opts.hangUp) {
+      // Said before going, so the inspector sees "left" at once rather than "reconnecting".
+      if (kind === 'hung_up' && socket.connected) socket.timeout(1000).emit('call:leave', {}, () => socket.disconnect());
+      else socket.disconnect();
+    }
     // The server hangs up on its own after a lifecycle end; if it does not, stop listening anyway.
     else setTimeout(() => socket.disconnect(), 3000);
     this.view.end.show(kind, message);

@@ -102,7 +102,7 @@ export class InspectionCall {
       this.joining.delete(peerId);
       this.participants.delete(peerId);
       this.room.removePeer(peerId);
-      if (role === 'applicant') this.applicantLeft();
+      if (role === 'applicant') this.applicantLeft(false);
       this.announcePresence();
       this.releaseIfIdle();
       throw err;
@@ -148,21 +148,26 @@ export class InspectionCall {
     };
   }
 
-  /** A page's connection went away (network loss, tab closed, logged out). */
-  leave(peerId: string): void {
+  /** A page's connection went away (network loss, tab closed, logged out), or the shop owner hung up. */
+  leave(peerId: string, how: { hungUp: boolean } = { hungUp: false }): void {
     if (this.joining.delete(peerId)) return;
     const p = this.participants.get(peerId);
     if (!p) return;
     this.participants.delete(peerId);
     this.room.removePeer(peerId);
-    if (p.role === 'applicant') this.applicantLeft();
+    if (p.role === 'applicant') this.applicantLeft(how.hungUp);
     this.announcePresence();
     this.releaseIfIdle();
   }
 
-  /** The phone that was live is gone: shown as reconnecting for the grace period, then absent. */
-  private applicantLeft(): void {
+  /** The phone that was live is gone: shown as reconnecting for the grace period, then absent; at once absent when hung up. */
+  private applicantLeft(hungUp: boolean): void {
     if (this.hasApplicant() || this.applicant !== 'live') return;
+    if (hungUp) {
+      this.clearGrace();
+      this.applicant = 'absent';
+      return;
+    }
     this.applicant = 'reconnecting';
     this.clearGrace();
     this.graceTimer = setTimeout(() => {

@@ -120,6 +120,8 @@ export type CaptureProgress = z.infer<typeof CaptureProgressShape>;
 export const PHOTO_REFUSALS = ['photo_not_image', 'photo_damaged', 'photo_too_large_pixels', 'photo_too_big', 'photo_path_in_name', 'photo_empty'] as const;
 export type PhotoRefusal = (typeof PHOTO_REFUSALS)[number];
 
+/** The shop owner hung up on purpose: nothing to carry, the socket says who. */
+export const LeaveCallRequest = z.object({}).strict();
 export const EndCallRequest = z.object({ reason: humanText({ label: text('结束理由', 'Reason for ending'), max: 500, multiline: true }).optional() });
 
 /** A page's part in the call: the phone, an inspector working the case, or a supervisor watching. */
@@ -216,6 +218,7 @@ export interface ClientToServerEvents {
   position: (req: unknown, ack: Ack<PositionUpdate>) => void;
   'camera:request': (req: unknown, ack: Ack<null>) => void;
   'camera:state': (req: unknown, ack: Ack<null>) => void;
+  'call:leave': (req: unknown, ack: Ack<null>) => void;
   'call:end': (req: unknown, ack: Ack<null>) => void;
   'walk:open': (req: unknown, ack: Ack<null>) => void;
   'walk:result': (req: unknown, ack: Ack<null>) => void;

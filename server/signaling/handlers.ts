@@ -15,6 +15,7 @@ import {
   CaptureRequest,
   ConnectTransportRequest,
   EndCallRequest,
+  LeaveCallRequest,
   PositionReport,
   ProduceRequest,
   ResumeConsumerRequest,
@@ -80,6 +81,11 @@ export const IN_CALL_HANDLERS = {
   }),
   'camera:state': handler(CameraState, 'applicant', ({ call, peerId }, req) => {
     call.reportCamera(peerId, req);
+    return null;
+  }),
+  // A phone that hangs up is gone at once; only a dropped connection gets the reconnection grace.
+  'call:leave': handler(LeaveCallRequest, 'applicant', ({ call, peerId }) => {
+    call.leave(peerId, { hungUp: true });
     return null;
   }),
   'call:end': handler(EndCallRequest, 'inspector', async ({ lifecycle, identity }, req) => {

@@ -153,6 +153,7 @@ const EVENT_RULES: Record<keyof ClientToServerEvents, Record<CallRole, Verdict>>
   // For a permit of the inspector's own department; another department's is refused (below).
   'walk:sign': { inspector: Y, observer: N, applicant: N },
   'walk:close': { inspector: Y, observer: N, applicant: N },
+  'call:leave': { inspector: N, observer: N, applicant: Y },
   'call:end': { inspector: Y, observer: N, applicant: N },
 };
 
@@ -511,6 +512,7 @@ describe('permission matrix', () => {
         'walk:sign': () => ({ permitType: 'public_hygiene' }),
         // Its points are open, so closing is refused for that (and so is signing), after the rule.
         'walk:close': () => ({ outcome: 'pass', computed: 'pass' }),
+        'call:leave': () => ({}),
         'call:end': () => ({}),
       };
 
