@@ -1,9 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumOffice } from '../support/chromiumOffice';
+import type { Page } from 'playwright-core';
 import { fromWgs84, toWgs84 } from '../../server/geo/datum';
 import { distanceMetres } from '../../server/geo/distance';
-import { desktopContext, launchChromium } from '../support/browser';
+import { desktopContext } from '../support/browser';
 import { checkState, CLEAN } from '../support/screens';
-import { INSPECTOR, loginCookie, startTestServer, type RunningServer } from '../support/testServer';
+import { INSPECTOR, loginCookie } from '../support/testServer';
 
 /** The shop as a phone's GPS sees it (WGS-84), and the same place as 高德 shows and copies it (GCJ-02, "lon,lat"). */
 const SHOP = { lat: 39.92893, lon: 116.41642 };
@@ -14,22 +15,11 @@ const CJK = /[\u3400-\u9fff]/;
 type StoredAddress = { text: string; lat: number; lon: number; system: string; original: { lat: number; lon: number } };
 
 describe('the new-case form: coordinates from a map app, previewed, converted and kept, in Chromium at 1366x768', () => {
-  let srv: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  beforeAll(async () => {
-    srv = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await srv?.stop();
-  });
+  const office = chromiumOffice();
 
   async function openConsole(lang: '' | '?lang=en'): Promise<Page> {
-    const ctx = await desktopContext(browser, srv.url);
-    contexts.push(ctx);
+    const ctx = await desktopContext(office.browser, office.srv.url);
+    office.contexts.push(ctx);
     const page = await ctx.newPage();
     await page.goto(`/inspector${lang}`);
     await page.fill('form.login input[name=username]', INSPECTOR.username);
@@ -88,8 +78,8 @@ describe('the new-case form: coordinates from a map app, previewed, converted an
     await page.click('form.new-case button[type=submit]');
     await page.waitForSelector('.case-card');
     const caseId = (await page.getAttribute('.case-card', 'data-case-id'))!;
-    const cookie = await loginCookie(srv.url);
-    const { caseRecord } = (await (await fetch(`${srv.url}/api/cases/${caseId}`, { headers: { cookie } })).json()) as { caseRecord: { businessName: string; address: StoredAddress } };
+    const cookie = await loginCookie(office.srv.url);
+    const { caseRecord } = (await (await fetch(`${office.srv.url}/api/cases/${caseId}`, { headers: { cookie } })).json()) as { caseRecord: { businessName: string; address: StoredAddress } };
     expect(caseRecord.businessName).toBe('坐标小吃店');
     expect(caseRecord.address.system).toBe('gcj02');
     expect(caseRecord.address.original).toEqual({ lat: Number(AMAP.lat.toFixed(6)), lon: Number(AMAP.lon.toFixed(6)) });

@@ -1,11 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumOffice } from '../support/chromiumOffice';
+import type { Page } from 'playwright-core';
 import type { WalkPointView, WalkView } from '../../server/protocol/walk';
-import { bothLive, desktopContext, launchChromium, phoneContext } from '../support/browser';
+import { bothLive, desktopContext, phoneContext } from '../support/browser';
 import { consoleWalk, waitForPhotos } from '../support/inspectionPages';
 import { apiCall } from '../support/office';
 import { checkState, CLEAN } from '../support/screens';
 import { createStaff } from '../support/staff';
-import { loginCookie, startTestServer, type RunningServer } from '../support/testServer';
+import { loginCookie } from '../support/testServer';
 
 const REGISTERED = { text: '北京市东城区测试胡同5号', lat: 39.92893, lon: 116.41642 };
 const NEAR = { latitude: 39.92902, longitude: 116.41642, accuracy: 5 }; // about 10 m away
@@ -84,36 +85,25 @@ function nextOpen(walk: WalkView, key: string): WalkPointView | undefined {
 const photoFree = (p: WalkPointView) => (p.results.includes('onsite_required') ? 'onsite_required' : 'not_applicable');
 
 describe('the inspector console at 1366×768 (Chromium)', () => {
-  let srv: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  beforeAll(async () => {
-    srv = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await srv?.stop();
-  });
+  const office = chromiumOffice();
 
   /** A new case at REGISTERED and a console page (1366×768) logged in with `cookie`, opened on its session. */
   async function consoleOn(cookie: string, permitTypes: string[]) {
-    const admin = await loginCookie(srv.url);
-    const created = await apiCall(srv.url, 'POST', '/api/cases', admin, { businessName: '王记小吃', permitTypes, address: REGISTERED });
-    const desk = await desktopContext(browser, srv.url);
-    contexts.push(desk);
+    const admin = await loginCookie(office.srv.url);
+    const created = await apiCall(office.srv.url, 'POST', '/api/cases', admin, { businessName: '王记小吃', permitTypes, address: REGISTERED });
+    const desk = await desktopContext(office.browser, office.srv.url);
+    office.contexts.push(desk);
     const [name, value] = cookie.split('=');
-    await desk.addCookies([{ name: name!, value: value!, url: srv.url }]);
+    await desk.addCookies([{ name: name!, value: value!, url: office.srv.url }]);
     const page = await desk.newPage();
     await page.goto(`/inspector#/session/${created.session.id}`);
     return { page, desk, sessionId: created.session.id as string, joinUrl: created.joinUrl as string };
   }
 
   it('keeps the current point, its results, the photo request, mute and hang-up in view from the first point to the close', async () => {
-    const { page: inspector, desk, sessionId, joinUrl } = await consoleOn(await loginCookie(srv.url), ['food_business', 'public_hygiene']);
-    const phoneCtx = await phoneContext(browser, srv.url, NEAR);
-    contexts.push(phoneCtx);
+    const { page: inspector, desk, sessionId, joinUrl } = await consoleOn(await loginCookie(office.srv.url), ['food_business', 'public_hygiene']);
+    const phoneCtx = await phoneContext(office.browser, office.srv.url, NEAR);
+    office.contexts.push(phoneCtx);
     const phone = await phoneCtx.newPage();
     await phone.goto(joinUrl);
     await bothLive(phone, inspector);
@@ -262,10 +252,10 @@ describe('the inspector console at 1366×768 (Chromium)', () => {
   }, 300_000);
 
   it('says when the phone sends no position at all', async () => {
-    const { page: inspector, joinUrl } = await consoleOn(await loginCookie(srv.url), ['food_business']);
+    const { page: inspector, joinUrl } = await consoleOn(await loginCookie(office.srv.url), ['food_business']);
     // A phone that was never allowed to share its location.
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', permissions: ['camera', 'microphone'], baseURL: srv.url });
-    contexts.push(ctx);
+    const ctx = await office.browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', permissions: ['camera', 'microphone'], baseURL: office.srv.url });
+    office.contexts.push(ctx);
     const phone = await ctx.newPage();
     await phone.goto(joinUrl);
     await bothLive(phone, inspector);
@@ -276,10 +266,10 @@ describe('the inspector console at 1366×768 (Chromium)', () => {
   });
 
   it('shows a watching supervisor everything and lets them change nothing', async () => {
-    const supervisor = await createStaff(srv.url, await loginCookie(srv.url), { username: 'sup.zhao', roles: ['supervisor'] });
+    const supervisor = await createStaff(office.srv.url, await loginCookie(office.srv.url), { username: 'sup.zhao', roles: ['supervisor'] });
     const { page: watcher, joinUrl } = await consoleOn(supervisor.cookie, ['food_business']);
-    const ctx = await phoneContext(browser, srv.url, NEAR);
-    contexts.push(ctx);
+    const ctx = await phoneContext(office.browser, office.srv.url, NEAR);
+    office.contexts.push(ctx);
     const phone = await ctx.newPage();
     await phone.goto(joinUrl);
     await watcher.waitForFunction(() => (window as unknown as { __kanyanCall: { presence: string; role?: string } }).__kanyanCall.role === 'observer');

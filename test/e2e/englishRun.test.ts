@@ -1,10 +1,11 @@
-import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
+import { chromiumOffice } from '../support/chromiumOffice';
+import type { Dialog, Page } from 'playwright-core';
 import type { WalkPointView, WalkView } from '../../server/protocol/walk';
-import { bothLive, desktopContext, launchChromium, phoneContext } from '../support/browser';
+import { bothLive, desktopContext, phoneContext } from '../support/browser';
 import { consoleWalk } from '../support/inspectionPages';
 import { apiCall } from '../support/office';
 import { checkState, CLEAN } from '../support/screens';
-import { INSPECTOR, loginCookie, startTestServer, type RunningServer } from '../support/testServer';
+import { INSPECTOR, loginCookie } from '../support/testServer';
 
 // The case itself is typed in English, so any Chinese left on a page came from the product.
 const REGISTERED = { text: '8 Test Lane, Dongcheng, Beijing', lat: 39.92893, lon: 116.41642 };
@@ -32,27 +33,16 @@ async function chineseOn(page: Page): Promise<string> {
 const photoFree = (p: WalkPointView) => (p.results.includes('onsite_required') ? 'onsite_required' : 'not_applicable');
 
 describe('one inspection in English, from log-in to the phone’s end screen (Chromium)', () => {
-  let srv: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  beforeAll(async () => {
-    srv = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await srv?.stop();
-  });
+  const office = chromiumOffice();
 
   it('leaves no Chinese on the console or the phone, and the checklist speaks the templates’ English', async () => {
-    const cookie = await loginCookie(srv.url);
-    const created = await apiCall(srv.url, 'POST', '/api/cases', cookie, { businessName: "Wang's Snacks", permitTypes: ['food_business'], address: REGISTERED });
+    const cookie = await loginCookie(office.srv.url);
+    const created = await apiCall(office.srv.url, 'POST', '/api/cases', cookie, { businessName: "Wang's Snacks", permitTypes: ['food_business'], address: REGISTERED });
     const caseId = created.caseRecord.id as string;
 
     // The inspector logs in through the English page and finds the case.
-    const desk = await desktopContext(browser, srv.url);
-    contexts.push(desk);
+    const desk = await desktopContext(office.browser, office.srv.url);
+    office.contexts.push(desk);
     const inspector = await desk.newPage();
     const dialogs: string[] = [];
     inspector.on('dialog', (d: Dialog) => {
@@ -70,8 +60,8 @@ describe('one inspection in English, from log-in to the phone’s end screen (Ch
     await inspector.click('.open-session');
 
     // The shop owner opens the link in English.
-    const phoneCtx = await phoneContext(browser, srv.url, NEAR);
-    contexts.push(phoneCtx);
+    const phoneCtx = await phoneContext(office.browser, office.srv.url, NEAR);
+    office.contexts.push(phoneCtx);
     const phone = await phoneCtx.newPage();
     await phone.goto(`${created.joinUrl}?lang=en`);
     expect(await chineseOn(phone)).toBe('');

@@ -1,7 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { desktopContext, launchChromium } from '../support/browser';
+import { chromiumOffice } from '../support/chromiumOffice';
+import type { Page } from 'playwright-core';
+import { desktopContext } from '../support/browser';
 import { checkState, CLEAN } from '../support/screens';
-import { INSPECTOR, startTestServer, type RunningServer } from '../support/testServer';
+import { INSPECTOR } from '../support/testServer';
 
 const CJK = /[\u3400-\u9fff]/;
 
@@ -26,21 +27,10 @@ async function colours(page: Page, selector: string): Promise<{ fg: string; bg: 
 }
 
 describe('staff pages as a person meets them: log-in, its errors, the admin page, in both languages', () => {
-  let srv: RunningServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  beforeAll(async () => {
-    srv = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await srv?.stop();
-  });
+  const office = chromiumOffice();
   const desktop = async () => {
-    const ctx = await desktopContext(browser, srv.url);
-    contexts.push(ctx);
+    const ctx = await desktopContext(office.browser, office.srv.url);
+    office.contexts.push(ctx);
     return ctx.newPage();
   };
 
