@@ -1,3 +1,4 @@
+import { caseFacts } from './caseFacts';
 import { api } from '../../shared/api';
 import { h } from '../../shared/dom';
 import { permitLabel, t } from '../../shared/i18n';
@@ -35,18 +36,7 @@ export function casePage(d: CaseDetail, staff: StaffRow[], ctx: CaseActions): HT
       h('span', { class: 'spacer' }),
       exportLink(d),
     ),
-    h(
-      'dl',
-      { class: 'case-facts' },
-      h('dt', {}, t('case.number')),
-      h('dd', {}, c.caseNumber),
-      h('dt', {}, t('case.permits')),
-      h('dd', {}, listOf(c.permitTypes.map(permitLabel))),
-      h('dt', {}, t('case.address')),
-      h('dd', {}, `${c.address.text}${aside(`${c.address.lat}, ${c.address.lon}`)}`),
-      h('dt', {}, t('list.created')),
-      h('dd', {}, beijingTime(c.createdAt)),
-    ),
+    caseFacts(c, h('dt', {}, t('list.created')), h('dd', {}, beijingTime(c.createdAt))),
     assigneesBox(d, staff, ctx),
     h('h3', { class: 'sessions-title' }, `${t('console.sessions')}${aside(String(d.sessions.length))}`),
     ...(newestFirst.length

@@ -1,8 +1,9 @@
+import { caseFacts } from './caseFacts';
 import type { CaseRecord } from '../../../server/cases/CaseRecord';
 import { api, ApiError } from '../../shared/api';
 import { h, toast } from '../../shared/dom';
-import { permitLabel, t } from '../../shared/i18n';
-import { aside, beijingTime, fill, listOf } from '../../shared/staff';
+import { t } from '../../shared/i18n';
+import { beijingTime, fill } from '../../shared/staff';
 import { sessionStateLabel } from '../labels';
 import { exportLink } from './casePage';
 import { closedBox, factsList, nameLookup, permitTable, pointList, resultCounts } from './decidedWalk';
@@ -69,15 +70,8 @@ export function reviewView(sessionId: string, onLoggedOut: (message: string) => 
           h('span', { class: `state-badge state-${s.state}`, 'data-state': s.state }, sessionStateLabel(s.state)),
           h('span', { class: 'badge read-only' }, t('review.readOnly')),
         ),
-        h(
-          'dl',
-          { class: 'case-facts' },
-          h('dt', {}, t('case.number')),
-          h('dd', {}, c.caseNumber),
-          h('dt', {}, t('case.permits')),
-          h('dd', {}, listOf(c.permitTypes.map(permitLabel))),
-          h('dt', {}, t('case.address')),
-          h('dd', {}, `${c.address.text}${aside(`${c.address.lat}, ${c.address.lon}`)}`),
+        caseFacts(
+          c,
           h('dt', {}, t('session.created')),
           h('dd', {}, beijingTime(s.createdAt)),
           ...(s.endReason && s.state === 'abandoned' ? [h('dt', {}, t('session.endReason')), h('dd', { class: 'end-reason' }, s.endReason)] : []),
