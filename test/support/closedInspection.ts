@@ -1,7 +1,6 @@
 import { testJpeg } from './images';
-import { apiCall, joinCall, uploadFrame } from './office';
+import { apiCall, asInspectorInCall, uploadFrame } from './office';
 import { uploadPhoto } from './photoUpload';
-import { ask, connect, connected } from './sockets';
 import type { RunningServer } from './testServer';
 
 /** The registered address of the shop, and where its phone stood for each photo. */
@@ -36,14 +35,7 @@ export async function closedInspection(srv: RunningServer, cookie: string, busin
   const opened = await apiCall(srv.url, 'POST', '/api/cases', cookie, { businessName, permitTypes: ['food_business'], address });
   const sessionId: string = opened.session.id;
   const link = { sessionId, token: String(opened.joinUrl).split('/j/')[1]! };
-  const s = connect(srv.url, { role: 'inspector', sessionId }, cookie);
-  try {
-    await connected(s);
-    await joinCall(srv, s);
-    const send = async (event: string, payload: unknown) => {
-      const r = await ask(s, event, payload);
-      if (!r.ok) throw new Error(`${event} ${JSON.stringify(payload)}: ${r.error.message}`);
-    };
+  return asInspectorInCall(srv, cookie, sessionId, async (send) => {
     // A small restaurant: no cold dishes or raw seafood, so those rooms do not apply.
     const facts = (await srv.server.walks.view(sessionId)).facts;
     const form = facts.find((f) => f.key === 'business_form');
@@ -81,7 +73,5 @@ export async function closedInspection(srv: RunningServer, cookie: string, busin
     const { session } = await srv.server.lifecycle.session(sessionId);
     if (session.state !== 'sealed') throw new Error(`session is ${session.state} after closing its checklist`);
     return { caseId: opened.caseRecord.id, caseNumber: opened.caseRecord.caseNumber, sessionId, rectifyKey: toRectify.key, photos };
-  } finally {
-    s.disconnect();
-  }
+  });
 }

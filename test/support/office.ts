@@ -81,6 +81,24 @@ export async function joinCall(srv: RunningServer, s: TestSocket): Promise<Joine
   return r.data as JoinedCall;
 }
 
+/** A message sender for a page in the call: throws with the server's message when refused. */
+export type InCallSend = (event: string, payload: unknown) => Promise<void>;
+
+/** Joins the session's call as an inspector with `cookie`, runs `work` with a sender, and leaves. */
+export async function asInspectorInCall<T>(srv: RunningServer, cookie: string, sessionId: string, work: (send: InCallSend) => Promise<T>): Promise<T> {
+  const s = connect(srv.url, { role: 'inspector', sessionId }, cookie);
+  try {
+    await connected(s);
+    await joinCall(srv, s);
+    return await work(async (event, payload) => {
+      const r = await ask(s, event, payload);
+      if (!r.ok) throw new Error(`${event} ${JSON.stringify(payload)}: ${r.error.message}`);
+    });
+  } finally {
+    s.disconnect();
+  }
+}
+
 /**
  * Walks a single-permit session to the end over the socket, as an assigned inspector of that
  * permit's department: every point that applies needs an on-site visit (no photo needed) except one
@@ -88,14 +106,7 @@ export async function joinCall(srv: RunningServer, s: TestSocket): Promise<Joine
  * close. The session is sealed when this returns.
  */
 export async function sealSession(srv: RunningServer, cookie: string, sessionId: string): Promise<void> {
-  const s = connect(srv.url, { role: 'inspector', sessionId }, cookie);
-  try {
-    await connected(s);
-    await joinCall(srv, s);
-    const send = async (event: string, payload: unknown) => {
-      const r = await ask(s, event, payload);
-      if (!r.ok) throw new Error(`${event} ${JSON.stringify(payload)}: ${r.error.message}`);
-    };
+  await asInspectorInCall(srv, cookie, sessionId, async (send) => {
     const points = (await srv.server.walks.view(sessionId)).points.filter((p) => p.applies);
     const toRectify = points.find((p) => p.evidence.minPhotos === 0 && p.evidence.minVideoSeconds === 0 && p.results.includes('needs_rectification'));
     if (!toRectify) throw new Error('no point that can be rectified without a photo');
@@ -105,7 +116,5 @@ export async function sealSession(srv: RunningServer, cookie: string, sessionId:
     await send('walk:close', { outcome, computed: outcome });
     const { session } = await srv.server.lifecycle.session(sessionId);
     if (session.state !== 'sealed') throw new Error(`session is ${session.state} after closing its checklist`);
-  } finally {
-    s.disconnect();
-  }
+  });
 }
