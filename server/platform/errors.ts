@@ -10,18 +10,16 @@ export abstract class AppError extends Error {
   /** The zh-CN message (the office's language); `say(err.userText, lang)` gives the asked one. */
   readonly userMessage: string;
   constructor(
-    message: Text | string,
+    message: Text,
     detail?: string,
     /** A finer machine-readable cause, so a page can show the right screen (e.g. link_revoked vs link_expired). */
     readonly reason?: string,
   ) {
-    const t: Text = typeof message === 'string' ? { 'zh-CN': message, en: message } : message;
-    super(detail ?? t['zh-CN']);
-    this.userText = t;
-    this.userMessage = t['zh-CN'];
+    super(detail ?? message['zh-CN']);
+    this.userText = message;
+    this.userMessage = message['zh-CN'];
     this.name = new.target.name;
   }
-
 }
 
 export class Invalid extends AppError {
