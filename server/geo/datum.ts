@@ -72,15 +72,7 @@ export function wgs84ToGcj02(p: LatLon): LatLon {
  */
 export function gcj02ToWgs84(p: LatLon): LatLon {
   if (!insideChina(p)) return { lat: p.lat, lon: p.lon };
-  let w = { lat: p.lat, lon: p.lon };
-  for (let i = 0; i < 30; i++) {
-    const g = wgs84ToGcj02(w);
-    const dLat = g.lat - p.lat;
-    const dLon = g.lon - p.lon;
-    w = { lat: w.lat - dLat, lon: w.lon - dLon };
-    if (Math.abs(dLat) < 1e-10 && Math.abs(dLon) < 1e-10) break;
-  }
-  return w;
+  return invert(wgs84ToGcj02, p, { lat: p.lat, lon: p.lon }, 30);
 }
 
 export function gcj02ToBd09(p: LatLon): LatLon {
@@ -95,15 +87,23 @@ export function bd09ToGcj02(p: LatLon): LatLon {
   const y = p.lat - 0.006;
   const z = Math.sqrt(x * x + y * y) - 0.00002 * Math.sin(y * X_PI);
   const theta = Math.atan2(y, x) - 0.000003 * Math.cos(x * X_PI);
-  let g = { lat: z * Math.sin(theta), lon: z * Math.cos(theta) };
-  for (let i = 0; i < 10; i++) {
-    const b = gcj02ToBd09(g);
-    const dLat = b.lat - p.lat;
-    const dLon = b.lon - p.lon;
-    g = { lat: g.lat - dLat, lon: g.lon - dLon };
+  return invert(gcj02ToBd09, p, { lat: z * Math.sin(theta), lon: z * Math.cos(theta) }, 10);
+}
+
+/**
+ * Inverts a transform that only shifts points slightly: step the guess back by how far its image
+ * misses the target until it misses by less than 1e-10 degrees (far under a millimetre).
+ */
+function invert(forward: (p: LatLon) => LatLon, target: LatLon, start: LatLon, maxSteps: number): LatLon {
+  let guess = start;
+  for (let i = 0; i < maxSteps; i++) {
+    const image = forward(guess);
+    const dLat = image.lat - target.lat;
+    const dLon = image.lon - target.lon;
+    guess = { lat: guess.lat - dLat, lon: guess.lon - dLon };
     if (Math.abs(dLat) < 1e-10 && Math.abs(dLon) < 1e-10) break;
   }
-  return g;
+  return guess;
 }
 
 /** A point read in `system`, as WGS-84 (what the phone's fixes and every distance check use). */
