@@ -39,6 +39,16 @@ import { RedisProcess } from './platform/RedisProcess';
 import { loadOrCreateSecret, writeSecretNote } from './platform/secrets';
 import { lanAddresses, loadTls } from './platform/tls';
 import { TypedEvents } from './platform/TypedEvents';
+import { sha256Hex } from './platform/ids';
+import { CallRecordings } from './recording/CallRecordings';
+import { RecordingPipeline } from './recording/jobs/RecordingPipeline';
+import { ClipCutter } from './recording/clips/ClipCutter';
+import { PhoneKeyFrames } from './recording/clips/PhoneKeyFrames';
+import { PointVideos } from './recording/clips/PointVideos';
+import type { RecordingSegment } from './recording/RecordingSegment';
+import { FileVerifier } from './recording/timeline/FileVerifier';
+import { SessionReplay } from './recording/timeline/SessionReplay';
+import { ReviewDesk } from './review/ReviewDesk';
 import { SignalingServer } from './signaling/SignalingServer';
 import { WorkerPool } from './sfu/WorkerPool';
 import { SqliteStore } from './store/SqliteStore';
@@ -88,6 +98,9 @@ export class KanyanServer {
       /** The private redis-server when REDIS_URL is unset (the fault tests kill it). */
       redisProcess?: RedisProcess;
       health: HealthMonitor;
+      recordings: CallRecordings;
+      /** Post-processing of recorded segments (bullmq): playback copies, thumbnails, chaining. */
+      recordingPipeline: RecordingPipeline;
     },
     readonly seededPassword: string | undefined,
     private readonly teardown: Array<() => Promise<void> | void>,
@@ -128,6 +141,12 @@ export class KanyanServer {
   }
   get health() {
     return this.parts.health;
+  }
+  get recordings() {
+    return this.parts.recordings;
+  }
+  get recordingPipeline() {
+    return this.parts.recordingPipeline;
   }
 
   static async start(config: Config, log: Logger, opts: StartOptions = {}): Promise<KanyanServer> {
@@ -196,6 +215,79 @@ export class KanyanServer {
       });
       teardown.push(() => calls.close('server_shutdown'));
 
+      // --- Post-processing of recordings (bullmq on the same Redis; the database holds the state) ---
+      const recordingPipeline = await RecordingPipeline.create({
+        store,
+        chain,
+        evidenceFiles,
+        clock,
+        log: log.child({ part: 'recording-jobs' }),
+        recordingsDir: config.recordingsDir,
+        redis: redisTarget,
+        ffmpeg: config.recording.ffmpeg,
+        // A shared REDIS_URL may serve several data dirs: each gets its own queue.
+        prefix: config.redisUrl ? `kanyan-${sha256Hex(path.resolve(config.dataDir)).slice(0, 12)}` : 'kanyan',
+      });
+      // Closed before the store and Redis (teardown runs reversed), after the recorder finalised its files.
+      teardown.push(() => recordingPipeline.close());
+      inspectionEvents.on('session.sealed', (e) => recordingPipeline.sessionSealed(e.sessionId));
+      // An abandoned session is sealed without that event: its timeline follows the same way.
+      inspectionEvents.on('state.changed', (c) => (c.to === 'abandoned' ? recordingPipeline.sessionSealed(c.sessionId) : undefined));
+      // --- end of post-processing wiring (reconcile() runs once the recorder has recovered its files, below) ---
+
+      // --- Video evidence per checklist point: dwell counting, "record this point", clips cut from closed segments ---
+      const phoneKeyFrames = new PhoneKeyFrames(clock, log.child({ part: 'point-video' }));
+      const clipCutter = new ClipCutter({
+        store,
+        files: evidenceFiles,
+        chain,
+        log: log.child({ part: 'clips' }),
+        recordingsDir: config.recordingsDir,
+        ffmpeg: config.recording.ffmpeg,
+        workDir: path.join(config.dataDir, 'tmp', 'clips'),
+      });
+      const pointVideos = new PointVideos({ store, inspection: lifecycle, walks, keyFrames: phoneKeyFrames, clips: clipCutter, clock, log });
+      if (config.recording.enabled) {
+        calls.opened.on('room', (room, caseRecord) => {
+          phoneKeyFrames.attach(room);
+          pointVideos.watch(room.sessionId, caseRecord.id);
+          room.observer.once('close', () => void pointVideos.unwatch(room.sessionId).catch((err: unknown) => log.warn({ err }, 'point videos did not stop cleanly')));
+        });
+      }
+      // Reversed teardown: runs after the recorder finished its files; a clip not cut by then stays pending and is cut on the next start.
+      teardown.push(async () => {
+        await pointVideos.close();
+        await clipCutter.close();
+        phoneKeyFrames.close();
+      });
+      // --- end of point video wiring (recover/resume run once the recorder has recovered its files, below) ---
+
+      // A finished segment goes to post-processing (chained first), and any point clip waiting on it is cut.
+      const segmentClosed = (segment: RecordingSegment) => {
+        void recordingPipeline.segmentClosed(segment.id).catch((err: unknown) => log.warn({ err, segmentId: segment.id }, 'could not queue post-processing'));
+        clipCutter.segmentClosed(segment);
+      };
+      // Recording: every call's room is recorded; segments a killed server left open are recovered first.
+      const recordings = new CallRecordings({
+        store,
+        clock,
+        log: log.child({ part: 'recording' }),
+        recordingsDir: config.recordingsDir,
+        ffmpeg: config.recording.ffmpeg,
+        keyFrameIntervalMs: config.recording.keyFrameIntervalMs,
+        onSegmentClosed: (segment) => segmentClosed(segment),
+      });
+      await recordings.recover();
+      // A clip registered just before a crash gets its walk note back; clips left uncut are cut.
+      await pointVideos.recover();
+      await clipCutter.resume();
+      // Every segment the database says is unfinished (a lost or restarted Redis included) is queued again;
+      // not awaited, so a REDIS_URL that is down delays the jobs, not the server's start.
+      void recordingPipeline.reconcile().catch((err: unknown) => log.error({ err }, 'could not re-queue unfinished post-processing'));
+      if (config.recording.enabled) calls.opened.on('room', (room, caseRecord) => recordings.attach(room, caseRecord));
+      // Runs before the calls close (teardown is reversed): files are finished with the shutdown as their cause.
+      teardown.push(() => recordings.close());
+
       const health = new HealthMonitor({
         redis: async () => ({ ok: (await redis.ping()) === 'PONG', detail: proc ? { private: true, restarts: proc.restarts } : { private: false } }),
         store: async () => {
@@ -211,7 +303,7 @@ export class KanyanServer {
 
       const tls = loadTls(config, log);
       const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, captures, inspectionEvents, lifecycle, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
-      const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks);
+      const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks, config.recordingsDir);
       const app = createHttpApp({
         accounts,
         cases,
@@ -224,6 +316,11 @@ export class KanyanServer {
         evidence,
         captureTickets: captures,
         exporter,
+        recordingAdmin: recordingPipeline,
+        // The reviewer's replay: recordings, timeline, chapters, and whether every chained file still matches.
+        replay: new SessionReplay({ store, walks, recordingsDir: config.recordingsDir, evidenceFileOf: (item) => evidence.fileOf(item), evidencePathOf: (sha, ext) => evidenceFiles.pathOf(sha, ext), verifier: new FileVerifier(), clock }),
+        // The reviewer's comments and decision (复核); the decision is a lifecycle step.
+        reviews: new ReviewDesk(store.reviewComments, lifecycle, clock),
         signer,
         linkLimiter: new RateLimiter(redis, 'link', 120, 60),
         routerRtpCapabilities: pool.routerRtpCapabilities,
@@ -240,7 +337,7 @@ export class KanyanServer {
       const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
       const signaling = new SignalingServer(
         server,
-        { links, accounts, cases, lifecycle, resources, authorize, calls, walks, captures: captureRequests, limiter: new RateLimiter(redis, 'join', 120, 60), publicUrl: config.publicUrl },
+        { links, accounts, cases, lifecycle, resources, authorize, calls, walks, captures: captureRequests, limiter: new RateLimiter(redis, 'join', 120, 60), publicUrl: config.publicUrl, pointVideos: config.recording.enabled ? pointVideos : undefined },
         log,
       );
       // Runs before the calls close in the reversed teardown, so pages get their 'call:ended' first.
@@ -257,7 +354,7 @@ export class KanyanServer {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
       log.info({ url }, 'kanyan listening');
-      return new KanyanServer(url, store, redis, { cases, intake, lifecycle, links, accounts, pool, calls, walks, captures, httpApp: app, redisProcess: proc, health }, seeded.generatedPassword, teardown);
+      return new KanyanServer(url, store, redis, { cases, intake, lifecycle, links, accounts, pool, calls, walks, captures, httpApp: app, redisProcess: proc, health, recordings, recordingPipeline }, seeded.generatedPassword, teardown);
     } catch (err) {
       await undo();
       throw err;
@@ -267,6 +364,7 @@ export class KanyanServer {
   /** Ends live calls with a message, then closes sockets, media workers, Redis and the store. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.parts.recordings.stopAll('server_shutdown');
       this.parts.calls.endAll('server_shutdown');
       for (const t of this.teardown.reverse()) await Promise.resolve(t()).catch(() => undefined);
     })();

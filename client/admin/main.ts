@@ -2,6 +2,7 @@ import type { StaffRole } from '../../server/accounts/Account';
 import { api, ApiError, currentMember, type Member } from '../shared/api';
 import { h, readBoot, toast } from '../shared/dom';
 import { lang, permitLabel, t, type MessageKey } from '../shared/i18n';
+import { failedRecordingsCard } from './failedRecordings';
 import { beijingTime, changePasswordView, fill, hasRole, listOf, loginView, ROLES, roleLabel, topBar } from '../shared/staff';
 
 // The admin page: the office's staff accounts, their roles and departments, disabling and
@@ -85,6 +86,7 @@ function accountsPage(me: Member): HTMLElement {
       ),
     ),
     h('section', { class: 'card new-account-card' }, h('h2', {}, t('admin.create')), newAccountForm(() => void load())),
+    failedRecordingsCard(fail),
   );
 
   async function load(): Promise<void> {

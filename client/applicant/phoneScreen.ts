@@ -103,7 +103,7 @@ export function endKindOfRefusal(reason: string | undefined): EndKind | undefine
 
 /** A lifecycle step that takes the phone out of the call, whatever else arrives. */
 export function endKindOfState(state: SessionState): EndKind | undefined {
-  if (state === 'ended' || state === 'sealed') return 'finished';
+  if (state === 'ended' || state === 'sealed' || state === 'approved' || state === 'sent_back') return 'finished';
   if (state === 'interrupted') return 'interrupted';
   if (state === 'abandoned') return 'session_ended';
   return undefined;

@@ -1,4 +1,4 @@
-import type { CaptureProgress } from '../../server/protocol/signaling';
+import type { CaptureProgress, PointVideoStatus } from '../../server/protocol/signaling';
 import type { WalkPointView, WalkView } from '../../server/protocol/walk';
 import type { Member } from '../shared/api';
 import { h, toast } from '../shared/dom';
@@ -7,7 +7,7 @@ import type { SignalingClient } from '../shared/SignalingClient';
 import { fill } from '../shared/staff';
 import { closePanel, progressOf } from './call/ClosePanel';
 import { closedSummary } from './call/ClosedSummary';
-import { currentPointCard } from './call/CurrentPoint';
+import { currentPointCard, recordingPoint, videoLine } from './call/CurrentPoint';
 import { factsPanel } from './call/FactsPanel';
 import { pointList } from './call/PointList';
 
@@ -51,13 +51,40 @@ export class ChecklistPanel {
   /** The point the card shows now, and the one the list last marked. */
   private cardKey: string | undefined;
   private listKey: string | undefined;
+  /** The open point's recorded-video count, as the server last sent it. */
+  private video: PointVideoStatus | null = null;
 
   constructor(
     private readonly signaling: SignalingClient,
     private readonly sessionId: string,
     private readonly grabFrame: () => Promise<Blob | null>,
     private readonly opts: ChecklistOptions,
-  ) {}
+  ) {
+    signaling.socket.on('point:video', (v) => this.onPointVideo(v));
+  }
+
+  /** A new count: only its line is redrawn unless what the card shows changes (a note being typed keeps its place). */
+  private onPointVideo(v: PointVideoStatus | null): void {
+    const before = this.video;
+    this.video = v;
+    const card = this.card.querySelector<HTMLElement>('.current-point[data-key]');
+    const p = this.view?.points.find((x) => x.key === card?.dataset.key);
+    if (!card || !p) return;
+    const line = card.querySelector('.cp-video');
+    const text = videoLine(p, v);
+    if (recordingPoint(p, before) === recordingPoint(p, v) && (line !== null) === (text !== null)) {
+      if (line && text !== null) line.textContent = text;
+      return;
+    }
+    this.renderCard();
+  }
+
+  private record(key: string, record: boolean): void {
+    this.signaling.request('point:video', { key, record }).then(
+      (v) => this.onPointVideo(v),
+      (e: Error) => toast(e.message, 'error', 6000),
+    );
+  }
 
   render(view: WalkView): void {
     const prev = this.view;
@@ -159,6 +186,8 @@ export class ChecklistPanel {
       onNote: (note) => void this.send('walk:note', { key: p.key, note }),
       onAskPhoto: () => this.askPhoto(p.key),
       onCapture: (btn) => void this.capture(p.key, btn),
+      video: this.video,
+      onRecord: (record) => this.record(p.key, record),
       onStep: (dir) => {
         const to = dir === 1 ? next : prev;
         if (to) this.open(to.key);
@@ -262,7 +291,7 @@ export class ChecklistPanel {
 /** A selector that finds the same control in a redrawn card. */
 function focusKey(el: HTMLElement): string | undefined {
   if (el.dataset.result) return `button[data-result="${el.dataset.result}"]`;
-  const cls = ['ask-photo', 'capture', 'prev', 'next', 'thumb', 'more-photos', 'cp-text'].find((c) => el.classList.contains(c));
+  const cls = ['ask-photo', 'capture', 'record-point', 'prev', 'next', 'thumb', 'more-photos', 'cp-text'].find((c) => el.classList.contains(c));
   return cls ? `.${cls}` : undefined;
 }
 

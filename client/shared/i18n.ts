@@ -5,13 +5,14 @@ import * as cases from './messages/cases';
 import * as core from './messages/core';
 import * as geo from './messages/geo';
 import * as phone from './messages/phone';
+import * as replay from './messages/replay';
 import * as staff from './messages/staff';
 
-const zh = { ...core.zh, ...staff.zh, ...phone.zh, ...cases.zh, ...call.zh, ...geo.zh } as const;
+const zh = { ...core.zh, ...staff.zh, ...phone.zh, ...cases.zh, ...call.zh, ...geo.zh, ...replay.zh } as const;
 
 export type MessageKey = keyof typeof zh;
 
-const en: Record<MessageKey, string> = { ...core.en, ...staff.en, ...phone.en, ...cases.en, ...call.en, ...geo.en };
+const en: Record<MessageKey, string> = { ...core.en, ...staff.en, ...phone.en, ...cases.en, ...call.en, ...geo.en, ...replay.en };
 
 function pickLang(): 'zh-CN' | 'en' {
   const q = new URLSearchParams(location.search).get('lang');

@@ -1,7 +1,7 @@
 import type { Logger } from '../platform/logger';
 import { Forbidden } from '../platform/errors';
 import { text, type Text } from '../platform/Text';
-import { acceptsCall, isFinished, type SessionState } from '../inspection/SessionState';
+import { acceptsCall, isFinished, isSealedRecord, type SessionState } from '../inspection/SessionState';
 import type { StaffMember, StaffRole } from './Account';
 
 /** Who asks: a logged-in staff member, a phone holding a join link of one session, or nobody. */
@@ -23,10 +23,13 @@ export type Action =
   | 'session.sign'
   | 'session.links'
   | 'session.manage'
+  | 'session.review'
   | 'evidence.read'
+  | 'recording.view'
   | 'account.manage'
   | 'account.self'
   | 'staff.list'
+  | 'recording.admin'
   | 'applicant.join'
   | 'applicant.upload';
 
@@ -34,13 +37,25 @@ export type Action =
 export type Resource =
   | { kind: 'office' }
   | { kind: 'case'; caseId: string; assignees: readonly string[]; hasFinishedSession: boolean; allSessionsFinished: boolean }
-  | { kind: 'session'; caseId: string; sessionId: string; state: SessionState; assignees: readonly string[]; permitType?: string }
+  | {
+      kind: 'session';
+      caseId: string;
+      sessionId: string;
+      state: SessionState;
+      assignees: readonly string[];
+      permitType?: string;
+      /** Usernames of who did the inspection; loaded only for the review rules (AccessResources.ofReview), which deny without it. */
+      inspectedBy?: readonly string[];
+    }
   | { kind: 'account'; accountId: string };
 
 const has = (m: StaffMember, ...roles: StaffRole[]) => roles.some((r) => m.roles.includes(r));
 const assigned = (m: StaffMember, r: Resource) => (r.kind === 'case' || r.kind === 'session') && r.assignees.includes(m.id);
 /** Reviewers see inspections once they are over, never while they run. */
 const finishedFor = (r: Resource) => (r.kind === 'case' ? r.hasFinishedSession : r.kind === 'session' ? isFinished(r.state) : false);
+
+/** The member did the inspection (unknown counts as yes: deny by default). */
+const tookPart = (m: StaffMember, r: Resource) => r.kind === 'session' && (!r.inspectedBy || r.inspectedBy.includes(m.username));
 
 type Rule = (m: StaffMember, r: Resource) => boolean;
 
@@ -59,11 +74,18 @@ const STAFF_RULES: Record<Exclude<Action, 'applicant.join' | 'applicant.upload'>
   'session.sign': (m, r) => r.kind === 'session' && has(m, 'inspector') && assigned(m, r) && !!r.permitType && m.departments.includes(r.permitType as never),
   'session.links': (m, r) => r.kind === 'session' && (has(m, 'supervisor') || (has(m, 'inspector') && assigned(m, r))),
   'session.manage': (m, r) => r.kind === 'session' && (has(m, 'supervisor') || (has(m, 'inspector') && assigned(m, r))),
+  // Comment on and decide on a sealed inspection (复核): a reviewer or supervisor who did not take part
+  // in it. Comments stay open after the decision; the lifecycle takes one decision, from sealed only.
+  'session.review': (m, r) => r.kind === 'session' && has(m, 'reviewer', 'supervisor') && isSealedRecord(r.state) && !tookPart(m, r),
   'evidence.read': (m, r) => r.kind === 'session' && (has(m, 'admin', 'supervisor') || (has(m, 'inspector') && assigned(m, r)) || (has(m, 'reviewer') && finishedFor(r))),
+  // The recordings and their replay: who may see the session's evidence (reviewers once it is over); every view is logged.
+  'recording.view': (m, r) => STAFF_RULES['evidence.read'](m, r),
   'account.manage': (m, r) => (r.kind === 'office' || r.kind === 'account') && has(m, 'admin'),
   'account.self': (m, r) => r.kind === 'account' && r.accountId === m.id,
   // Who can be assigned to a case: needed by whoever creates or assigns cases.
   'staff.list': (m, r) => r.kind === 'office' && has(m, 'admin', 'supervisor', 'inspector'),
+  // Post-processing that gave up (a damaged file, a tool that kept failing): the admin sees it and retries.
+  'recording.admin': (m, r) => r.kind === 'office' && has(m, 'admin'),
 };
 
 /** The rule table itself, without logging: true when the actor may do the action on the resource. */
@@ -90,12 +112,17 @@ export function createAuthorize(log: Logger): Authorize {
   return (actor, action, resource) => {
     if (isAllowed(actor, action, resource)) return;
     log.warn({ actor: describeActor(actor), action, resource: describeResource(resource) }, 'access denied');
-    throw new Forbidden(denialMessage(actor, action), `${describeActor(actor)} may not ${action}`);
+    throw new Forbidden(denialMessage(actor, action, resource), `${describeActor(actor)} may not ${action}`);
   };
 }
 
-function denialMessage(actor: Actor, action: Action): Text {
+function denialMessage(actor: Actor, action: Action, resource: Resource): Text {
   if (actor.kind === 'staff' && actor.member.mustChangePassword) return text('请先修改密码', 'Change your password first');
+  // A reviewer is told why this one is not theirs to review; anyone else gets the plain refusal.
+  if (action === 'session.review' && actor.kind === 'staff' && resource.kind === 'session' && has(actor.member, 'reviewer', 'supervisor')) {
+    if (resource.inspectedBy?.includes(actor.member.username)) return text('您参与了本次勘验，不能复核', 'You took part in this inspection, so you cannot review it');
+    if (!isSealedRecord(resource.state)) return text('勘验结束并封存后才能复核', 'An inspection can be reviewed only once it has ended and been sealed');
+  }
   if (action === 'session.sign') return text('只有该许可主管部门的审批人员可以签字确认', 'Only an inspector of the permit’s department can sign off');
   if (actor.kind === 'applicant') return text('此链接无权进行该操作', 'This link may not do that');
   return text('您没有权限进行此操作', 'You do not have permission to do this');

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { CaseRecord } from '../cases/CaseRecord';
 import type { InspectionEvents } from '../inspection/InspectionEvents';
 import { acceptsCall } from '../inspection/SessionState';
@@ -16,6 +17,8 @@ import { InspectionCall, type CallDeps } from './InspectionCall';
  */
 export class CallRegistry {
   readonly events: TypedEvents<CallEvents>;
+  /** A call's media room was made (the recorder attaches to it). */
+  readonly opened = new EventEmitter<{ room: [room: Room, caseRecord: CaseRecord] }>();
   private readonly calls = new Map<string, InspectionCall>();
   private readonly pending = new Map<string, Promise<InspectionCall>>();
   private readonly unsubscribe: Array<() => void> = [];
@@ -51,6 +54,7 @@ export class CallRegistry {
       const room = await Room.create(this.pool, sessionId, this.deps.log);
       const call = new InspectionCall(caseRecord, sessionId, room, this.deps);
       this.calls.set(sessionId, call);
+      this.opened.emit('room', room, caseRecord);
       call.onClose(() => {
         if (this.calls.get(sessionId) === call) this.calls.delete(sessionId);
       });
@@ -76,5 +80,6 @@ export class CallRegistry {
   close(reason: EndReason): void {
     this.endAll(reason);
     for (const u of this.unsubscribe.splice(0)) u();
+    this.opened.removeAllListeners();
   }
 }

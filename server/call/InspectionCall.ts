@@ -114,7 +114,7 @@ export class InspectionCall {
   private async admit({ peerId, role, rtpCapabilities, joinLinkId, accountId }: JoinRequestOf): Promise<JoinResult> {
     // Before the transports are made: the new phone must not be offered the old phone's own media.
     if (role === 'applicant') this.replaceApplicant(peerId);
-    const { peer, consumers } = await this.room.addPeer(peerId, role, rtpCapabilities);
+    const { peer, consumers } = await this.room.addPeer(peerId, role, rtpCapabilities, accountId);
     if (!this.joining.has(peerId) || this._closed) throw new Gone(text('连接已断开', 'The connection was lost'), 'page left during its join');
     this.participants.set(peerId, { peerId, role, joinLinkId, accountId });
     if (role === 'applicant') {

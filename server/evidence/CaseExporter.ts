@@ -26,7 +26,24 @@ export class CaseExporter {
     private readonly files: EvidenceFiles,
     private readonly signer: EvidenceSigner,
     private readonly walks: InspectionWalks,
+    /** Where call recordings live: their originals and playback copies are exported from there, not copied into evidence storage. */
+    private readonly recordingsDir?: string,
   ) {}
+
+  /**
+   * Where each recorded file of the case lives, by SHA-256: the untouched segment and its playback
+   * copy stay under the recordings root (hundreds of MB each; never duplicated into evidence storage).
+   */
+  private async recordedFiles(caseId: string): Promise<Map<string, string>> {
+    const bySha = new Map<string, string>();
+    if (!this.recordingsDir) return bySha;
+    for (const s of await this.store.segments.listByCase(caseId)) {
+      if (s.sha256) bySha.set(s.sha256, path.join(this.recordingsDir, s.file));
+      const playback = s.derived?.playback;
+      if (playback) bySha.set(playback.sha256, path.join(this.recordingsDir, playback.file));
+    }
+    return bySha;
+  }
 
   /** Writes the archive to a temporary folder and returns its path; the caller removes the folder. */
   async export(caseRecord: CaseRecord): Promise<string> {
@@ -34,6 +51,7 @@ export class CaseExporter {
     const root = path.join(tmp, caseRecord.caseNumber);
     for (const d of ['originals', 'derivatives', 'records', 'walks']) await fs.promises.mkdir(path.join(root, d), { recursive: true });
     const records = await this.chain.list(caseRecord.id);
+    const recorded = await this.recordedFiles(caseRecord.id);
     const lines: string[] = [];
     for (const r of records) {
       const name = String(r.record.seq).padStart(6, '0');
@@ -41,8 +59,18 @@ export class CaseExporter {
       await fs.promises.writeFile(path.join(root, 'records', `${name}.sig`), Buffer.from(r.signature, 'base64'));
       lines.push(JSON.stringify(r));
       const ext = path.extname(r.record.file).slice(1);
-      await fs.promises.mkdir(path.dirname(path.join(root, r.record.file)), { recursive: true });
-      await fs.promises.copyFile(this.files.pathOf(r.record.sha256, ext), path.join(root, r.record.file));
+      const isRecorded = r.record.kind === 'recording' || r.record.kind === 'playback';
+      const source = (isRecorded && recorded.get(r.record.sha256)) || this.files.pathOf(r.record.sha256, ext);
+      await fs.promises.access(source, fs.constants.R_OK).catch(() => {
+        throw new Error(`export of ${caseRecord.caseNumber}: the file of record ${r.record.seq} (${r.record.kind}, ${r.record.file}) is missing`);
+      });
+      const target = path.join(root, r.record.file);
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      // A link, not a copy: tar reads the bytes straight from storage (-h below), so a recording is
+      // never duplicated on disk or held in memory. The same bytes named twice are one file.
+      await fs.promises.symlink(source, target).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
     }
     await fs.promises.writeFile(path.join(root, 'records.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));
     for (const s of await this.store.sessions.listByCase(caseRecord.id)) {
@@ -57,7 +85,8 @@ export class CaseExporter {
     await fs.promises.writeFile(path.join(root, 'keys.json'), JSON.stringify(keys.map(({ publicKeyPem: _pem, ...meta }) => meta), null, 2));
     await fs.promises.writeFile(path.join(root, 'README.txt'), readme(caseRecord));
     const archive = path.join(tmp, `${caseRecord.caseNumber}.tar`);
-    await run('tar', ['-cf', archive, '-C', tmp, caseRecord.caseNumber]);
+    // -h stores what the links point at as plain files; --hard-dereference never writes a hard link (the verifier refuses links).
+    await run('tar', ['-c', '-h', '--hard-dereference', '-f', archive, '-C', tmp, caseRecord.caseNumber]);
     await fs.promises.rm(root, { recursive: true, force: true });
     return archive;
   }
@@ -73,6 +102,10 @@ records/NNNNNN.sig  its Ed25519 signature (raw 64 bytes)
 originals/          photos exactly as received, named by their SHA-256
 logs/               each closed checklist's event log, as sealed into the chain
 derivatives/        stamped copies, naming their original in "parentSha256"
+recordings/         the call recordings exactly as recorded (Matroska), named by their SHA-256
+playback/           their seekable WebM copies (video copied, voices mixed), naming the recording in "parentSha256"
+clips/              a checklist point's video, cut by copy from a recording named in "parentSha256"
+timelines/          each session's timeline (checklist, photos, positions, gaps against the recording), as chained
 walks/              the checklist of each session with every change and its server time
 keys/<keyId>.pem    the public key of every key that signed a record here ("keyId" in each record);
                     keys.json says when each was active. Compare the key ids with the ones the

@@ -89,6 +89,9 @@ export interface IntakeResult {
  * appends both to the case's signed hash chain, and attaches them to the walk. A retried upload
  * with the same request id returns what the first one made.
  */
+/** The extension each kind of evidence is stored under (EvidenceFiles names files by hash + extension). */
+const STORED_EXTENSION: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'video/x-matroska': 'mkv' };
+
 export class EvidenceIntake {
   constructor(
     private readonly store: Store,
@@ -266,7 +269,7 @@ export class EvidenceIntake {
   }
 
   fileOf(item: EvidenceItem): string {
-    return this.files.pathOf(item.sha256, item.mediaType === 'image/png' ? 'png' : 'jpg');
+    return this.files.pathOf(item.sha256, STORED_EXTENSION[item.mediaType] ?? 'jpg');
   }
 
   private async derivativeOf(original: EvidenceItem): Promise<EvidenceItem | undefined> {

@@ -7,14 +7,29 @@ export interface EvidenceItem {
   sessionId: string;
   pointKey: string;
   kind: 'photo' | 'video';
-  /** 'frame': grabbed from the forwarded live video by the inspector; lower grade than a phone photo. */
-  grade: 'frame' | 'original' | 'stamped';
+  /**
+   * 'frame': grabbed from the forwarded live video by the inspector; lower grade than a phone photo.
+   * 'clip': a point's video cut by copy from a recording segment (names the segment in `parentSha256`).
+   */
+  grade: 'frame' | 'original' | 'stamped' | 'clip';
   sha256: string;
   mediaType: string;
   bytes: number;
   serverTime: number;
   claimed: { lat?: number; lon?: number; accuracyM?: number; fixTime?: number };
-  checked: { distanceM?: number; limitM?: number; distance?: 'pass' | 'fail' | 'uncertain'; flags?: string[]; source?: 'photo' | 'frame' | 'gallery' };
+  checked: {
+    distanceM?: number;
+    limitM?: number;
+    distance?: 'pass' | 'fail' | 'uncertain';
+    flags?: string[];
+    source?: 'photo' | 'frame' | 'gallery';
+    /** A clip: the segment it was cut from, the span asked for (server ms), what the walk's note says, and what the cut holds. */
+    segmentId?: string;
+    fromMs?: number;
+    toMs?: number;
+    seconds?: number;
+    durationMs?: number;
+  };
   capturedBy: string;
   /** The phone's id for this photo: a retried upload finds the item it already made. */
   requestId?: string;

@@ -9,8 +9,12 @@ export interface EvidenceRecord {
   caseNumber: string;
   sessionId: string;
   pointKey: string | null;
-  /** original: bytes from the phone; stamped: our derivative; frame: grabbed from live video; walk_log: the checklist events. */
-  kind: 'original' | 'stamped' | 'frame' | 'walk_log';
+  /**
+   * original: bytes from the phone; stamped: our derivative; frame: grabbed from live video; walk_log: the checklist events;
+   * recording: an untouched Matroska segment; playback: its seekable WebM copy (names the segment as parent);
+   * clip: a point's video cut from a segment (names the segment); timeline: the session's timeline JSON.
+   */
+  kind: 'original' | 'stamped' | 'frame' | 'walk_log' | 'recording' | 'playback' | 'clip' | 'timeline';
   sha256: string;
   bytes: number;
   mediaType: string;

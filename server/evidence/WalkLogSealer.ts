@@ -1,4 +1,4 @@
-import { canonicalJson } from '../checklist/canonicalJson';
+import { chainJsonDocument } from './chainJsonDocument';
 import type { WalkEvent } from '../checklist/WalkEvent';
 import type { SessionTransition } from '../inspection/SessionTransition';
 import type { Clock } from '../platform/clock';
@@ -26,21 +26,13 @@ export class WalkLogSealer {
     const session = await this.store.sessions.get(sessionId);
     const caseRecord = session && (await this.store.cases.get(session.caseId));
     if (!caseRecord) throw new Error(`cannot seal session ${sessionId}: case missing`);
-    const bytes = Buffer.from(canonicalJson({ sessionId, events, transitions }), 'utf8');
-    const { sha256 } = await this.files.put(bytes, 'json');
-    const signed = await this.chain.append({
-      caseId: caseRecord.id,
-      caseNumber: caseRecord.caseNumber,
+    const signed = await chainJsonDocument(this.files, this.chain, {
+      caseRecord,
       sessionId,
-      pointKey: null,
       kind: 'walk_log',
-      sha256,
-      bytes: bytes.length,
-      mediaType: 'application/json',
-      file: `logs/${sha256}.json`,
-      parentSha256: null,
+      folder: 'logs',
+      value: { sessionId, events, transitions },
       serverTime: this.clock.now(),
-      claimed: {},
       checked: { events: events.length, lastEventAt: events.at(-1)?.at ?? null, transitions: transitions.length },
       capturedBy: closedBy,
     });

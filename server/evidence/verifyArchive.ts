@@ -50,7 +50,7 @@ export function verifyExport(dir: string): VerifyReport {
     }
     prevHash = entry.hash;
   });
-  for (const d of ['originals', 'derivatives']) {
+  for (const d of ['originals', 'derivatives', 'recordings', 'playback', 'clips', 'timelines']) {
     const folder = path.join(dir, d);
     if (!fs.lstatSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
     for (const f of fs.readdirSync(folder)) if (!referenced.has(path.join(d, f))) problems.push(`${d}/${f}: file not covered by any record`);
@@ -99,12 +99,26 @@ function checkRecord(dir: string, entry: SignedRecord, i: number, { keys, signed
     problems.push(`${label}: file ${r.file} is not a plain file (a link or a folder)`);
   } else {
     referenced.add(path.normalize(r.file));
-    const bytes = fs.readFileSync(file);
-    if (crypto.createHash('sha256').update(bytes).digest('hex') !== r.sha256) problems.push(`${label}: file ${r.file} was changed (SHA-256 differs)`);
-    if (bytes.length !== r.bytes) problems.push(`${label}: file ${r.file} has ${bytes.length} bytes, record says ${r.bytes}`);
+    const { sha256, bytes } = hashFileSync(file);
+    if (sha256 !== r.sha256) problems.push(`${label}: file ${r.file} was changed (SHA-256 differs)`);
+    if (bytes !== r.bytes) problems.push(`${label}: file ${r.file} has ${bytes} bytes, record says ${r.bytes}`);
   }
   if (r.parentSha256 && !seenSha.has(r.parentSha256)) problems.push(`${label}: its original ${r.parentSha256.slice(0, 12)}… is not an earlier record`);
   seenSha.add(r.sha256);
+}
+
+/** SHA-256 and size read in 1 MB pieces: a recording of several hundred MB is never held whole in memory. */
+function hashFileSync(file: string): { sha256: string; bytes: number } {
+  const hash = crypto.createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  const chunk = Buffer.alloc(1024 * 1024);
+  let bytes = 0;
+  try {
+    for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0; bytes += n) hash.update(chunk.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }
 
 /** A regular file, not a symbolic link to one (an archive's link could point anywhere on this machine). */

@@ -14,12 +14,17 @@ import { authRoutes } from './routes/authRoutes';
 import { caseRoutes } from './routes/caseRoutes';
 import { evidenceRoutes } from './routes/evidenceRoutes';
 import { pageRoutes } from './routes/pageRoutes';
+import { recordingAdminRoutes, type RecordingAdmin } from './routes/recordingAdminRoutes';
+import { replayRoutes } from './routes/replayRoutes';
+import type { SessionReplay } from '../recording/timeline/SessionReplay';
+import { reviewRoutes } from './routes/reviewRoutes';
+import type { ReviewDesk } from '../review/ReviewDesk';
 import { sessionRoutes } from './routes/sessionRoutes';
 
 export type { HttpDeps } from './HttpContext';
 
 /** Express adapter: parses requests, calls the domain, renders pages. No domain logic here. */
-export function createHttpApp(deps: HttpDeps & { intake: CaseIntake }): express.Express {
+export function createHttpApp(deps: HttpDeps & { intake: CaseIntake; recordingAdmin: RecordingAdmin; replay: SessionReplay; reviews: ReviewDesk }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -33,6 +38,9 @@ export function createHttpApp(deps: HttpDeps & { intake: CaseIntake }): express.
 
   const ctx = httpContext(deps);
   app.use(pageRoutes(ctx), authRoutes(ctx), accountRoutes(ctx), caseRoutes(ctx, deps.intake), sessionRoutes(ctx, deps.intake), evidenceRoutes(ctx));
+  app.use(recordingAdminRoutes(ctx, deps.recordingAdmin));
+  app.use(replayRoutes(ctx, deps.replay));
+  app.use(reviewRoutes(ctx, deps.reviews));
 
   app.use('/api', (_req, _res, next) => next(new NotFound(text('接口不存在', 'No such API route'), 'no such api route')));
   // Every other unknown path gets the same headers and a plain answer (express's own 404 page sets its own policy).

@@ -18,6 +18,16 @@ export class AccessResources {
     return { resource: { kind: 'session', caseId: caseRecord.id, sessionId, state: session.state, assignees, permitType }, session, caseRecord };
   }
 
+  /**
+   * The session with who did the inspection (`inspectedBy`), for the review rules: reading those logs
+   * costs more than the other rules need, so only review routes ask for it.
+   */
+  async ofReview(sessionId: string): Promise<{ resource: Resource; session: InspectionSession; caseRecord: CaseRecord }> {
+    const [{ session, caseRecord }, inspectedBy] = await Promise.all([this.lifecycle.session(sessionId), this.lifecycle.inspectedBy(sessionId)]);
+    const assignees = await this.cases.assignees(caseRecord.id);
+    return { resource: { kind: 'session', caseId: caseRecord.id, sessionId, state: session.state, assignees, inspectedBy }, session, caseRecord };
+  }
+
   async ofCase(caseId: string): Promise<{ resource: Resource; caseRecord: CaseRecord; sessions: InspectionSession[]; assignees: string[] }> {
     const caseRecord = await this.cases.get(caseId);
     return this.forRecord(caseRecord);

@@ -12,7 +12,9 @@ import type { Store } from '../store/Store';
 import type { InspectionEvents } from './InspectionEvents';
 import type { InspectionSession } from './InspectionSession';
 import type { InspectionWalks } from './InspectionWalks';
-import { acceptsCall, acceptsWalkChanges, type SessionState } from './SessionState';
+import { inspectedBy } from './inspectedBy';
+import { DECISION_STEPS, type ReviewDecision } from './reviewDecision';
+import { acceptsCall, acceptsWalkChanges, isSealedRecord, type SessionState } from './SessionState';
 import type { SessionTransition, TransitionTrigger } from './SessionTransition';
 import { readReason, SYSTEM_REASONS } from './systemReasons';
 import { canTransition, presenceStep, stateLabel, type PresenceSnapshot } from './transitions';
@@ -33,6 +35,8 @@ const TRIGGER_VERBS: Record<TransitionTrigger, Text> = {
   walk_closed: text('结束检查清单', 'close the checklist'),
   call_ended: text('结束通话', 'end the call'),
   sealed: text('封存', 'seal it'),
+  review_approved: text('复核通过', 'approve it on review'),
+  review_sent_back: text('退回审批人员', 'send it back to the inspector'),
   resumed: text('恢复勘验', 'resume the inspection'),
   abandoned: text('放弃勘验', 'abandon the inspection'),
   server_restarted: text('重置通话', 'reset the call'),
@@ -61,7 +65,8 @@ export class InspectionLifecycle {
     if (parentSessionId) {
       const { session: parent } = await this.session(parentSessionId);
       if (parent.caseId !== caseRecord.id) throw new Invalid(text('复验必须针对同一案件', 'A re-inspection must belong to the same case'), 'parent of another case');
-      if (parent.state !== 'sealed') throw new Conflict(text('原勘验尚未完成检查清单并结束，不能发起复验', 'The original inspection has not closed its checklist and ended yet, so no re-inspection can be started'), `parent is ${parent.state}`);
+      // Sealed, whether or not a reviewer decided on it since: approved with failures to rectify, or sent back.
+      if (!isSealedRecord(parent.state)) throw new Conflict(text('原勘验尚未完成检查清单并结束，不能发起复验', 'The original inspection has not closed its checklist and ended yet, so no re-inspection can be started'), `parent is ${parent.state}`);
       for (const s of await this.store.sessions.listByCase(caseRecord.id)) {
         if (s.state !== 'abandoned' && (await this.walks.parentOf(s.id)) === parentSessionId) {
           throw new Conflict(text('这次勘验已经发起过复验，请在案件中打开那次复验', 'This inspection already has a re-inspection; open it from the case'), `re-inspection ${s.id} exists`);
@@ -155,6 +160,26 @@ export class InspectionLifecycle {
       await this.move(session, 'abandoned', 'abandoned', actor, reason.trim());
       await this.sealOnce(session, actor);
     });
+  }
+
+  /**
+   * A reviewer's decision on a sealed inspection: it stands (approved) or goes back to the inspector
+   * (sent back), with the reviewer's reason in the log. Taken once; the sealed record is not reopened
+   * (a re-inspection follows a sent-back session). Who may decide is for authorize() to say.
+   */
+  review(sessionId: string, decision: ReviewDecision, reason: string, actor: string): Promise<SessionState> {
+    return this.serial(sessionId, async () => {
+      if (reason.trim().length < 5) throw new Invalid(text('复核决定需要填写不少于5个字的理由', 'A review decision needs a reason of at least 5 characters'), 'review needs a reason');
+      const { session } = await this.session(sessionId);
+      const step = DECISION_STEPS[decision];
+      await this.move(session, step.trigger, step.to, actor, reason.trim());
+      return session.state;
+    });
+  }
+
+  /** Who did the inspection (staff usernames), for the rule that no one reviews their own. */
+  inspectedBy(sessionId: string): Promise<string[]> {
+    return inspectedBy(this.store, sessionId);
   }
 
   /** Refuses unless the session is in a state where a call can be held. */

@@ -9,6 +9,8 @@ export type TransitionTrigger =
   | 'walk_closed'
   | 'call_ended'
   | 'sealed'
+  | 'review_approved'
+  | 'review_sent_back'
   | 'resumed'
   | 'abandoned'
   | 'server_restarted';

@@ -22,6 +22,9 @@ export const TRANSITIONS: Readonly<Record<TransitionTrigger, Partial<Record<Sess
     applicant_reconnecting: ['interrupted'],
   },
   sealed: { ended: ['sealed'] },
+  // One decision per sealed session: a second one (or one on an unsealed session) is refused.
+  review_approved: { sealed: ['approved'] },
+  review_sent_back: { sealed: ['sent_back'] },
   resumed: { interrupted: ['scheduled'] },
   abandoned: { scheduled: ['abandoned'], interrupted: ['abandoned'] },
   server_restarted: { waiting_for_applicant: ['scheduled'], live: ['scheduled'], applicant_reconnecting: ['scheduled'] },
@@ -70,6 +73,8 @@ const LABELS: Record<SessionState, Text> = {
   checklist_closed: text('清单已结束', 'checklist closed'),
   ended: text('已结束', 'ended'),
   sealed: text('已封存', 'sealed'),
+  approved: text('已复核通过', 'approved on review'),
+  sent_back: text('已退回审批人员', 'sent back to the inspector'),
   interrupted: text('已中断', 'interrupted'),
   abandoned: text('已放弃', 'abandoned'),
 };

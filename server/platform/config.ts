@@ -19,6 +19,11 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().optional(),
   DATA_DIR: z.string().default('data'),
   RECORDINGS_DIR: z.string().default('recordings'),
+  // Every session is recorded unless an office turns it off (then the replay shows no video).
+  RECORDING: bool.default('true'),
+  FFMPEG_PATH: z.string().default('ffmpeg'),
+  // ffmpeg sends no key-frame requests of its own: a periodic one keeps seeking and thumbnails cheap.
+  RECORDING_KEYFRAME_SECONDS: z.coerce.number().min(0).max(600).default(5),
   MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(10_000_000).default(500),
   TLS_CERT: z.string().optional(),
   TLS_KEY: z.string().optional(),
@@ -51,8 +56,9 @@ export interface Config {
   rtc: { listenIp: string; announcedIp?: string; basePort: number; workers: number };
   redisUrl?: string;
   dataDir: string;
-  /** Where call recordings go (the recording issue fills it); its free space is watched from now on. */
+  /** Where call recordings go (`<case>/<session>/<seq>-<track>.mkv`); its free space is watched. */
   recordingsDir: string;
+  recording: { enabled: boolean; ffmpeg: string; keyFrameIntervalMs: number };
   /** /healthz reports a disk as full below this much free space. */
   minFreeDiskMb: number;
   tls: { mode: 'auto' | 'off'; certFile?: string; keyFile?: string };
@@ -105,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.DATA_DIR),
     recordingsDir: path.resolve(e.RECORDINGS_DIR),
+    recording: { enabled: e.RECORDING, ffmpeg: e.FFMPEG_PATH, keyFrameIntervalMs: e.RECORDING_KEYFRAME_SECONDS * 1000 },
     minFreeDiskMb: e.MIN_FREE_DISK_MB,
     tls: { mode: e.TLS, certFile: e.TLS_CERT, keyFile: e.TLS_KEY },
     logLevel: e.LOG_LEVEL,

@@ -120,6 +120,33 @@ export type CaptureProgress = z.infer<typeof CaptureProgressShape>;
 export const PHOTO_REFUSALS = ['photo_not_image', 'photo_damaged', 'photo_too_large_pixels', 'photo_too_big', 'photo_path_in_name', 'photo_empty'] as const;
 export type PhotoRefusal = (typeof PHOTO_REFUSALS)[number];
 
+/** The inspector starts (record: true) or stops recording the point being inspected as its video evidence. */
+export const PointVideoRequest = z.object({
+  key: PointKey,
+  record: labelled(z.boolean(), text('录制开关', 'Recording switch')),
+});
+export type PointVideoRequest = z.infer<typeof PointVideoRequest>;
+
+/**
+ * How the open point's video evidence stands, as the console shows it: the continuous recorded
+ * time counted on the point (the phone live, its segment recording, from a key frame), the
+ * point's rule, and an explicit recording if one runs. Sent to staff about once a second while
+ * there is something to count.
+ */
+export interface PointVideoStatus {
+  pointKey: string;
+  /** The point's `minVideoSeconds` (0: no video rule). */
+  neededSeconds: number;
+  /** Whole seconds counted in the current continuous run (a gap starts again from 0). */
+  seconds: number;
+  /** Time is being counted now. */
+  counting: boolean;
+  /** A video note long enough for the rule is on the point. */
+  met: boolean;
+  /** The inspector's own recording of this point: since when (server ms), seconds counted so far. */
+  marked: { since: number; seconds: number } | null;
+}
+
 /** The shop owner hung up on purpose: nothing to carry, the socket says who. */
 export const LeaveCallRequest = z.object({}).strict();
 export const EndCallRequest = z.object({ reason: humanText({ label: text('结束理由', 'Reason for ending'), max: 500, multiline: true }).optional() });
@@ -228,6 +255,7 @@ export interface ClientToServerEvents {
   'walk:close': (req: unknown, ack: Ack<null>) => void;
   'capture:request': (req: unknown, ack: Ack<null>) => void;
   'capture:progress': (req: unknown, ack: Ack<null>) => void;
+  'point:video': (req: unknown, ack: Ack<PointVideoStatus | null>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -245,4 +273,6 @@ export interface ServerToClientEvents {
   'walk:prompt': (prompt: ApplicantPrompt | null) => void;
   'capture:request': (req: CaptureAsk) => void;
   'capture:progress': (p: CaptureProgress) => void;
+  /** The open point's recorded-video count (null: no point open). */
+  'point:video': (s: PointVideoStatus | null) => void;
 }

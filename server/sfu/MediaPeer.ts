@@ -8,6 +8,8 @@ export type ProducerInfo = {
   peerId: string;
   role: Role;
   source: MediaSource;
+  /** Whose media, for the recording: the staff account id (a page's peer id changes on every reload). */
+  accountId?: string;
 };
 
 interface PeerEvents {
@@ -28,6 +30,7 @@ export class MediaPeer {
     readonly rtpCapabilities: types.RtpCapabilities,
     readonly sendTransport: types.WebRtcTransport,
     readonly recvTransport: types.WebRtcTransport,
+    readonly accountId?: string,
   ) {
     for (const t of [sendTransport, recvTransport]) {
       // A transport whose DTLS failed or whose ICE timed out is useless; the page rejoins.
@@ -62,7 +65,7 @@ export class MediaPeer {
       if (p.appData.source === source) p.close();
     }
     const producer = await guard(() =>
-      this.sendTransport.produce<ProducerInfo>({ kind, rtpParameters, appData: { peerId: this.id, role: this.role, source } }),
+      this.sendTransport.produce<ProducerInfo>({ kind, rtpParameters, appData: { peerId: this.id, role: this.role, source, accountId: this.accountId } }),
     );
     this.producers.set(producer.id, producer);
     producer.observer.once('close', () => this.producers.delete(producer.id));

@@ -12,6 +12,8 @@ interface RoomEvents {
   /** A consumer was created for `peerId` and must be offered to that peer's page. */
   consumer: [peerId: string, offer: ConsumerOffer];
   consumerClosed: [peerId: string, consumerId: string];
+  /** A page started sending: the recorder records it. */
+  producer: [producer: types.Producer<ProducerInfo>];
   close: [];
 }
 
@@ -50,12 +52,12 @@ export class Room {
     return this.peers.get(id);
   }
 
-  async addPeer(id: string, role: Role, rtpCapabilities: types.RtpCapabilities): Promise<{ peer: MediaPeer; consumers: ConsumerOffer[] }> {
+  async addPeer(id: string, role: Role, rtpCapabilities: types.RtpCapabilities, accountId?: string): Promise<{ peer: MediaPeer; consumers: ConsumerOffer[] }> {
     this.peers.get(id)?.close();
     const options = { webRtcServer: this.slot.webRtcServer, enableUdp: true, enableTcp: true, preferUdp: true, initialAvailableOutgoingBitrate: 1_000_000 };
     const send = await this.router.createWebRtcTransport(options);
     const recv = await this.router.createWebRtcTransport(options);
-    const peer = new MediaPeer(id, role, rtpCapabilities, send, recv);
+    const peer = new MediaPeer(id, role, rtpCapabilities, send, recv, accountId);
     this.peers.set(id, peer);
     peer.observer.on('consumerClosed', (consumerId) => this.observer.emit('consumerClosed', id, consumerId));
     peer.observer.once('close', () => {
@@ -75,6 +77,7 @@ export class Room {
 
   async produce(peer: MediaPeer, transportId: string, kind: types.MediaKind, rtpParameters: types.RtpParameters, source: MediaSource): Promise<string> {
     const producer = await peer.produce(transportId, kind, rtpParameters, source);
+    this.observer.emit('producer', producer);
     await this.fanOut(peer, producer);
     return producer.id;
   }

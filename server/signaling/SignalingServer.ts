@@ -8,6 +8,7 @@ import type { CallRegistry } from '../call/CallRegistry';
 import type { InspectionCall } from '../call/InspectionCall';
 import type { CaptureRequests } from '../inspection/CaptureRequests';
 import type { InspectionWalks } from '../inspection/InspectionWalks';
+import type { PointVideos } from '../recording/clips/PointVideos';
 import { LINK_REVOKED } from '../inspection/SessionLinks';
 import { AppError, Gone, Invalid, NotFound, toWireError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
@@ -49,6 +50,8 @@ export interface SignalingDeps extends AuthDeps {
   cases: CaseService;
   /** PUBLIC_URL: pages served there (behind a proxy that rewrites Host) may open sockets too. */
   publicUrl?: string;
+  /** Points' video evidence (the console's recorded-time count, "record this point"); absent without recording. */
+  pointVideos?: Pick<PointVideos, 'mark' | 'events'>;
 }
 
 /**
@@ -117,6 +120,9 @@ export class SignalingServer {
         if (e.requestId) io.to(roomOf.staff(e.sessionId)).emit('capture:progress', { requestId: e.requestId, pointKey: e.pointKey, state: 'received', evidenceId: e.stampedId });
       }),
     );
+    // The open point's recorded-video count: numbers only, the same for every language.
+    const pointVideos = this.deps.pointVideos;
+    if (pointVideos) on(pointVideos.events.on('status', (sessionId, status) => void io.to(roomOf.staff(sessionId)).emit('point:video', status)));
     on(bus.on('capture.requested', (e) => void io.to(roomOf.applicant(e.sessionId)).emit('capture:request', e.ask)));
     on(bus.on('capture.progress', (e) => void io.to(roomOf.staff(e.sessionId)).emit('capture:progress', e.progress)));
 
@@ -267,7 +273,7 @@ export class SignalingServer {
           const req = parse(h.schema, raw) as { permitType?: string };
           await authorizeEvent(h.access, h.access === 'sign' ? req.permitType : undefined);
           if (!call || call.closed) throw new NotFound(text('请先加入通话', 'Join the call first'), 'not in a call');
-          const ctx: HandlerContext = { peerId: socket.id, identity, call, lifecycle: this.deps.lifecycle, captures: this.deps.captures };
+          const ctx: HandlerContext = { peerId: socket.id, identity, call, lifecycle: this.deps.lifecycle, captures: this.deps.captures, pointVideos: this.deps.pointVideos };
           return (h.run as (c: HandlerContext, r: unknown) => unknown)(ctx, req);
         }),
       );

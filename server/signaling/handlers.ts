@@ -5,7 +5,7 @@ import type { InspectionCall } from '../call/InspectionCall';
 import type { WalkEventBody } from '../checklist/WalkEvent';
 import type { CaptureRequests } from '../inspection/CaptureRequests';
 import type { InspectionLifecycle } from '../inspection/InspectionLifecycle';
-import { Forbidden } from '../platform/errors';
+import { Forbidden, Unavailable } from '../platform/errors';
 import { text } from '../platform/Text';
 import { AnswerFactRequest, CloseWalkRequest, OpenPointRequest, SetNoteRequest, SetResultRequest, SignPermitRequest } from '../protocol/walk';
 import {
@@ -16,11 +16,13 @@ import {
   ConnectTransportRequest,
   EndCallRequest,
   LeaveCallRequest,
+  PointVideoRequest,
   PositionReport,
   ProduceRequest,
   ResumeConsumerRequest,
   type ClientToServerEvents,
 } from '../protocol/signaling';
+import type { PointVideos } from '../recording/clips/PointVideos';
 import { actorName, type PageIdentity } from './PageIdentity';
 
 export interface HandlerContext {
@@ -29,6 +31,8 @@ export interface HandlerContext {
   call: InspectionCall;
   lifecycle: InspectionLifecycle;
   captures: CaptureRequests;
+  /** Points' video evidence; absent when the server records nothing. */
+  pointVideos?: Pick<PointVideos, 'mark'>;
 }
 
 /**
@@ -100,6 +104,11 @@ export const IN_CALL_HANDLERS = {
   'capture:progress': handler(CaptureProgress, 'applicant', async ({ captures, identity }, req) => {
     await captures.progress(identity.sessionId, req);
     return null;
+  }),
+  // "Record this point": each recorded stretch between start and stop becomes the point's clip.
+  'point:video': handler(PointVideoRequest, 'inspector', ({ pointVideos, identity }, req) => {
+    if (!pointVideos) throw new Unavailable(text('本服务器未开启录像，不能录制本项视频', 'Recording is off on this server, so a point cannot be recorded'), 'point videos not wired');
+    return pointVideos.mark(identity.sessionId, req.key, req.record, actorName(identity));
   }),
   'walk:open': handler(OpenPointRequest, 'inspector', (ctx, req) => walkChange(ctx, { type: 'point_opened', key: req.key })),
   'walk:result': handler(SetResultRequest, 'inspector', (ctx, req) => walkChange(ctx, { type: 'result_set', key: req.key, result: req.result, note: req.note || undefined })),

@@ -2,13 +2,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Account, LoginSession, StaffRole } from '../accounts/Account';
-import type { CaseRecord } from '../cases/CaseRecord';
 import type { InspectionSession } from '../inspection/InspectionSession';
 import type { JoinLinkRecord } from '../cases/JoinLinkRecord';
 import type { SessionState } from '../inspection/SessionState';
 import type { SessionTransition, TransitionTrigger } from '../inspection/SessionTransition';
-import type { PermitType } from '../protocol/cases';
 import type { LocationFix } from '../cases/LocationFix';
 import type { StoredTemplateVersion, StoredWalk } from '../checklist/StoredWalk';
 import type { WalkEvent } from '../checklist/WalkEvent';
@@ -16,11 +13,13 @@ import { canonicalJson } from '../checklist/canonicalJson';
 import type { EvidenceItem } from '../evidence/EvidenceItem';
 import type { EvidenceRecord, SignedRecord } from '../evidence/EvidenceRecord';
 import type { CaptureTicket } from '../evidence/CaptureTickets';
-import { DATUM_SYSTEMS, type DatumSystem } from '../geo/datum';
+import { caseRows, assignmentRows } from './sqlite/caseRows';
+import { accountRows, loginRows } from './sqlite/accountRows';
+import { segmentRows, pendingClipRows, reviewCommentRows, recordingViewRows } from './sqlite/recordingRows';
 import type { Store } from './Store';
 import { MIGRATIONS } from './migrations';
 
-type Row = Record<string, unknown>;
+import type { Row } from './sqlite/Row';
 
 /** The embedded default store: one SQLite file under the data dir, WAL mode, migrated on open. */
 export class SqliteStore implements Store {
@@ -37,7 +36,17 @@ export class SqliteStore implements Store {
     return this.txToken !== undefined && this.txScope.getStore() === this.txToken;
   }
 
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(private readonly db: Database.Database) {
+    // Built here, not as field initialisers: those run before `db` is set.
+    this.cases = this.gated(caseRows(db));
+    this.assignments = this.gated(assignmentRows(db));
+    this.accounts = this.gated(accountRows(db));
+    this.logins = this.gated(loginRows(db));
+    this.segments = this.gated(segmentRows(db));
+    this.pendingClips = this.gated(pendingClipRows(db));
+    this.reviewComments = this.gated(reviewCommentRows(db));
+    this.recordingViews = this.gated(recordingViewRows(db));
+  }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.insideTransaction()) return work();
@@ -101,54 +110,9 @@ export class SqliteStore implements Store {
     return row.v;
   }
 
-  readonly cases = this.gated({
-    insertNumbered: async (c: Omit<CaseRecord, 'caseNumber'>, prefix: string): Promise<CaseRecord> => {
-      // One statement: the day's next number is read and used atomically.
-      const row = this.db
-        .prepare(
-          `INSERT INTO cases (id, case_number, business_name, permit_types, address_text, lat, lon, coord_system, original_lat, original_lon, created_at, created_by)
-           SELECT ?, ? || printf('%04d', COALESCE(MAX(CAST(substr(case_number, length(?) + 1) AS INTEGER)), 0) + 1), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-           FROM cases WHERE case_number LIKE ? || '%'
-           RETURNING case_number`,
-        )
-        .get(
-          c.id,
-          prefix,
-          prefix,
-          c.businessName,
-          JSON.stringify(c.permitTypes),
-          c.address.text,
-          c.address.lat,
-          c.address.lon,
-          c.address.system,
-          c.address.original.lat,
-          c.address.original.lon,
-          c.createdAt,
-          c.createdBy,
-          prefix,
-        ) as { case_number: string };
-      return { ...c, caseNumber: row.case_number };
-    },
-    get: async (id: string) => {
-      const row = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as Row | undefined;
-      return row ? toCase(row) : undefined;
-    },
-    list: async (limit: number) =>
-      (this.db.prepare('SELECT * FROM cases ORDER BY created_at DESC LIMIT ?').all(limit) as Row[]).map(toCase),
-  });
+  readonly cases: ReturnType<typeof caseRows>;
 
-  readonly assignments = this.gated({
-    assign: async (caseId: string, accountId: string, at: number, by: string) => {
-      this.db.prepare('INSERT OR IGNORE INTO case_assignments (case_id, account_id, assigned_at, assigned_by) VALUES (?, ?, ?, ?)').run(caseId, accountId, at, by);
-    },
-    unassign: async (caseId: string, accountId: string) => {
-      this.db.prepare('DELETE FROM case_assignments WHERE case_id = ? AND account_id = ?').run(caseId, accountId);
-    },
-    accountsOf: async (caseId: string) =>
-      (this.db.prepare('SELECT account_id FROM case_assignments WHERE case_id = ? ORDER BY assigned_at').all(caseId) as Row[]).map((r) => String(r.account_id)),
-    casesOf: async (accountId: string) =>
-      (this.db.prepare('SELECT case_id FROM case_assignments WHERE account_id = ?').all(accountId) as Row[]).map((r) => String(r.case_id)),
-  });
+  readonly assignments: ReturnType<typeof assignmentRows>;
 
   readonly sessions = this.gated({
     insert: async (x: InspectionSession) => {
@@ -219,57 +183,9 @@ export class SqliteStore implements Store {
     },
   });
 
-  readonly accounts = this.gated({
-    insert: async (a: Account) => {
-      this.db
-        .prepare(
-          `INSERT INTO accounts (id, username, display_name, password_hash, roles, departments, disabled_at, must_change_password, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(a.id, a.username, a.displayName, a.passwordHash, JSON.stringify(a.roles), JSON.stringify(a.departments), a.disabledAt ?? null, a.mustChangePassword ? 1 : 0, a.createdAt);
-    },
-    getByUsername: async (username: string) => {
-      const row = this.db.prepare('SELECT * FROM accounts WHERE username = ?').get(username) as Row | undefined;
-      return row ? toAccount(row) : undefined;
-    },
-    get: async (id: string) => {
-      const row = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as Row | undefined;
-      return row ? toAccount(row) : undefined;
-    },
-    list: async () => (this.db.prepare('SELECT * FROM accounts ORDER BY created_at').all() as Row[]).map(toAccount),
-    count: async () => (this.db.prepare('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n,
-    update: async (id: string, patch: Partial<Pick<Account, 'displayName' | 'passwordHash' | 'roles' | 'departments' | 'disabledAt' | 'mustChangePassword'>>) => {
-      const cols: Record<string, unknown> = {};
-      if ('displayName' in patch) cols.display_name = patch.displayName;
-      if ('passwordHash' in patch) cols.password_hash = patch.passwordHash;
-      if ('roles' in patch) cols.roles = JSON.stringify(patch.roles);
-      if ('departments' in patch) cols.departments = JSON.stringify(patch.departments);
-      if ('disabledAt' in patch) cols.disabled_at = patch.disabledAt ?? null;
-      if ('mustChangePassword' in patch) cols.must_change_password = patch.mustChangePassword ? 1 : 0;
-      const names = Object.keys(cols);
-      if (!names.length) return;
-      this.db.prepare(`UPDATE accounts SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(cols), id);
-    },
-  });
+  readonly accounts: ReturnType<typeof accountRows>;
 
-  readonly logins = this.gated({
-    insert: async (l: LoginSession) => {
-      this.db
-        .prepare('INSERT INTO login_sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
-        .run(l.tokenHash, l.accountId, l.createdAt, l.expiresAt);
-    },
-    get: async (tokenHash: string): Promise<LoginSession | undefined> => {
-      const row = this.db.prepare('SELECT * FROM login_sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
-      return row
-        ? { tokenHash: String(row.token_hash), accountId: String(row.account_id), createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) }
-        : undefined;
-    },
-    delete: async (tokenHash: string) => {
-      this.db.prepare('DELETE FROM login_sessions WHERE token_hash = ?').run(tokenHash);
-    },
-    deleteForAccount: async (accountId: string) => this.db.prepare('DELETE FROM login_sessions WHERE account_id = ?').run(accountId).changes,
-    deleteExpired: async (now: number) => this.db.prepare('DELETE FROM login_sessions WHERE expires_at < ?').run(now).changes,
-  });
+  readonly logins: ReturnType<typeof loginRows>;
 
   readonly fixes = this.gated({
     append: async (f: LocationFix) => {
@@ -284,6 +200,14 @@ export class SqliteStore implements Store {
     trace: async (sessionId: string) =>
       (this.db.prepare('SELECT * FROM location_fixes WHERE session_id = ? ORDER BY seq').all(sessionId) as Row[]).map(toFix),
   });
+
+  readonly segments: ReturnType<typeof segmentRows>;
+
+  readonly pendingClips: ReturnType<typeof pendingClipRows>;
+
+  readonly reviewComments: ReturnType<typeof reviewCommentRows>;
+
+  readonly recordingViews: ReturnType<typeof recordingViewRows>;
 
   readonly templates = this.gated({
     save: async (t: StoredTemplateVersion, at: number) => {
@@ -414,28 +338,6 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function toDatumSystem(v: unknown): DatumSystem {
-  return (DATUM_SYSTEMS as readonly unknown[]).includes(v) ? (v as DatumSystem) : 'wgs84';
-}
-
-function toCase(r: Row): CaseRecord {
-  return {
-    id: String(r.id),
-    caseNumber: String(r.case_number),
-    businessName: String(r.business_name),
-    permitTypes: JSON.parse(String(r.permit_types)) as string[],
-    address: {
-      text: String(r.address_text),
-      lat: Number(r.lat),
-      lon: Number(r.lon),
-      system: toDatumSystem(r.coord_system),
-      original: { lat: Number(r.original_lat ?? r.lat), lon: Number(r.original_lon ?? r.lon) },
-    },
-    createdAt: Number(r.created_at),
-    createdBy: String(r.created_by),
-  };
-}
-
 function toSession(r: Row): InspectionSession {
   return {
     id: String(r.id),
@@ -459,20 +361,6 @@ function toLink(r: Row): JoinLinkRecord {
     revokedAt: r.revoked_at == null ? undefined : Number(r.revoked_at),
     revokeReason: r.revoke_reason == null ? undefined : String(r.revoke_reason),
     firstUsedAt: r.first_used_at == null ? undefined : Number(r.first_used_at),
-  };
-}
-
-function toAccount(r: Row): Account {
-  return {
-    id: String(r.id),
-    username: String(r.username),
-    displayName: String(r.display_name),
-    passwordHash: String(r.password_hash),
-    roles: JSON.parse(String(r.roles)) as StaffRole[],
-    departments: JSON.parse(String(r.departments)) as PermitType[],
-    disabledAt: r.disabled_at == null ? undefined : Number(r.disabled_at),
-    mustChangePassword: Number(r.must_change_password) === 1,
-    createdAt: Number(r.created_at),
   };
 }
 

@@ -10,6 +10,9 @@ import type { WalkEvent } from '../checklist/WalkEvent';
 import type { EvidenceItem } from '../evidence/EvidenceItem';
 import type { SignedRecord } from '../evidence/EvidenceRecord';
 import type { CaptureTicket } from '../evidence/CaptureTickets';
+import type { PendingClipRepository } from '../recording/clips/PendingClip';
+import type { RecordingSegment, SegmentState } from '../recording/RecordingSegment';
+import type { ReviewComment } from '../review/ReviewComment';
 
 // The persistence port. Methods are async even though SQLite is synchronous, so a PostgreSQL
 // store can take its place for multi-node deployments without touching the domain.
@@ -94,7 +97,36 @@ export interface CaptureTicketRepository {
   markUsed(id: string, requestId: string): Promise<boolean>;
 }
 
+export interface RecordingSegmentRepository {
+  /** Inserts under the next `seq` of the session, assigned in the same statement. */
+  insert(s: Omit<RecordingSegment, 'seq'>): Promise<RecordingSegment>;
+  get(id: string): Promise<RecordingSegment | undefined>;
+  listBySession(sessionId: string): Promise<RecordingSegment[]>;
+  listByCase(caseId: string): Promise<RecordingSegment[]>;
+  listInStates(states: readonly SegmentState[]): Promise<RecordingSegment[]>;
+  /** Forgets a segment whose recorder never received media (no file was ever written). */
+  discard(id: string): Promise<void>;
+  /** Changes what a recorder or a job learned; identity fields (session, seq, file, track) never change. */
+  update(id: string, patch: Partial<Omit<RecordingSegment, 'id' | 'sessionId' | 'caseId' | 'seq' | 'file' | 'track' | 'peer'>>): Promise<void>;
+}
+
+export interface ReviewCommentRepository {
+  insert(c: ReviewComment): Promise<void>;
+  listBySession(sessionId: string): Promise<ReviewComment[]>;
+}
+
+/** Who watched which recording when (全程留痕 covers the review too). */
+export interface RecordingViewRepository {
+  log(v: { sessionId: string; segmentId: string | null; viewer: string; at: number; what: string }): Promise<void>;
+  listBySession(sessionId: string): Promise<Array<{ sessionId: string; segmentId: string | null; viewer: string; at: number; what: string }>>;
+}
+
 export interface Store {
+  segments: RecordingSegmentRepository;
+  /** Points' video clips, waiting for their segment or cut (the repository sits beside its record). */
+  pendingClips: PendingClipRepository;
+  reviewComments: ReviewCommentRepository;
+  recordingViews: RecordingViewRepository;
   evidenceRecords: EvidenceRecordRepository;
   captureTickets: CaptureTicketRepository;
   templates: TemplateVersionRepository;

@@ -197,4 +197,87 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       UPDATE cases SET original_lat = lat, original_lon = lon;
     `,
   },
+  {
+    // Recording: one row per recorded segment (the database, not Redis, owns its processing state),
+    // reviewers' time-pinned comments, and who watched which recording.
+    version: 7,
+    sql: `
+      CREATE TABLE recording_segments (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES inspection_sessions(id),
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        seq INTEGER NOT NULL,
+        track TEXT NOT NULL,
+        peer TEXT NOT NULL,
+        file TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        first_media_at INTEGER,
+        ended_at INTEGER,
+        start_cause TEXT NOT NULL,
+        end_cause TEXT,
+        state TEXT NOT NULL,
+        sha256 TEXT,
+        bytes INTEGER,
+        duration_ms INTEGER,
+        has_video INTEGER,
+        has_audio INTEGER,
+        rotation INTEGER,
+        record_hash TEXT,
+        derived TEXT,
+        recorder_pid INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        failure TEXT,
+        UNIQUE (session_id, seq)
+      );
+      CREATE INDEX segments_state ON recording_segments(state);
+      CREATE INDEX segments_case ON recording_segments(case_id);
+      CREATE TABLE review_comments (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES inspection_sessions(id),
+        offset_ms INTEGER,
+        body TEXT NOT NULL,
+        author TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX review_comments_session ON review_comments(session_id, at);
+      CREATE TABLE recording_views (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL,
+        segment_id TEXT,
+        viewer TEXT NOT NULL,
+        what TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX recording_views_session ON recording_views(session_id, at);
+    `,
+  },
+  {
+    // Video evidence per checklist point: a stretch of a phone segment, registered when the walk
+    // gets its video note and cut by copy once the segment is final. No foreign key to the segment:
+    // a recorder dropping an empty segment must never be refused because of a clip.
+    version: 8,
+    sql: `
+      CREATE TABLE pending_clips (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES inspection_sessions(id),
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        point_key TEXT NOT NULL,
+        segment_id TEXT NOT NULL,
+        from_ms INTEGER NOT NULL,
+        to_ms INTEGER NOT NULL,
+        seconds INTEGER NOT NULL,
+        cause TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        sha256 TEXT,
+        record_hash TEXT,
+        failure TEXT,
+        UNIQUE (session_id, point_key, segment_id, from_ms, cause)
+      );
+      CREATE INDEX pending_clips_segment ON pending_clips(segment_id);
+      CREATE INDEX pending_clips_state ON pending_clips(state);
+    `,
+  },
 ];

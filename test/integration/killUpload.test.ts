@@ -1,28 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { testJpeg } from '../support/images';
-import { freePort, printed } from '../support/serverProcess';
+import { freePort, startServerProcess } from '../support/serverProcess';
 
 const ADMIN = { username: 'admin', password: 'kill-test-password' };
 
 
-/** The real server as `npm start` runs it, in its own process, so it can be killed with SIGKILL. */
-async function startServerProcess(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/main.ts'], {
-    cwd: path.resolve(__dirname, '../..'),
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1', PORT: String(port), TLS: 'off', RTC_PORT: '0', RTC_LISTEN_IP: '127.0.0.1', MEDIA_WORKERS: '1',
-      DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false', GALLERY_UPLOADS: 'true',
-      ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, 
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await printed(child, 'is running', 30_000);
-  return child;
+function startKillableServer(dataDir: string, port: number) {
+  return startServerProcess({ PORT: String(port), DATA_DIR: dataDir, RECORDINGS_DIR: path.join(dataDir, 'recordings'), GALLERY_UPLOADS: 'true', ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
 }
 
 describe('kill -9 between accepting an upload and answering it', () => {
@@ -31,7 +18,7 @@ describe('kill -9 between accepting an upload and answering it', () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const photo = await testJpeg(4000, 3000);
-    let server = await startServerProcess(dataDir, port);
+    let server = await startKillableServer(dataDir, port);
     try {
       const loginRes = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ADMIN) });
       const cookie = loginRes.headers.get('set-cookie')!.split(';')[0]!;
@@ -58,7 +45,7 @@ describe('kill -9 between accepting an upload and answering it', () => {
         server.kill('SIGKILL');
         await new Promise((r) => server.once('exit', r));
         outcomes.push(`${round.delayMs} ms: ${await pending}`);
-        server = await startServerProcess(dataDir, port);
+        server = await startKillableServer(dataDir, port);
         // The phone retries with the same request id until the server answers.
         const retry = await upload(round.requestId);
         expect([200, 201]).toContain(retry.status);

@@ -1,3 +1,4 @@
+import { recordedSegments } from '../support/recordedSegments';
 import { PERMIT_TYPES } from '../../server/protocol/cases';
 import type { ClientToServerEvents } from '../../server/protocol/signaling';
 import { IN_CALL_HANDLERS } from '../../server/signaling/handlers';
@@ -49,6 +50,11 @@ const ASSIGNS: Who = ['admin', 'supervisor'];
 const WORKS_THE_CASE: Who = ['inspector'];
 /** "issue, revoke and list join links; interrupt, resume, abandon, re-inspect: an assigned inspector, supervisor". */
 const MANAGES_THE_SESSION: Who = ['supervisor', 'inspector'];
+/**
+ * "comment on and decide on a sealed inspection (复核): reviewer, supervisor; never one who took part
+ * in it". Asked of sealed sessions none of the principals inspected (the seeded account did).
+ */
+const REVIEWS: Who = ['supervisor', 'reviewer', 'reviewerFinished'];
 /** "manage accounts: admin". */
 const MANAGES_ACCOUNTS: Who = ['admin'];
 /** The assignment picker: whoever opens or assigns cases. */
@@ -98,6 +104,9 @@ const HTTP_RULES: Record<string, Who> = {
   'POST /api/sessions/:id/resume': MANAGES_THE_SESSION,
   'POST /api/sessions/:id/abandon': MANAGES_THE_SESSION,
   'POST /api/sessions/:id/reinspect': MANAGES_THE_SESSION,
+  'GET /api/sessions/:id/review': SEES_THE_CASE,
+  'POST /api/sessions/:id/review/comments': REVIEWS,
+  'POST /api/sessions/:id/review/decision': REVIEWS,
   'POST /api/sessions/:id/evidence/frame': WORKS_THE_CASE,
   // A photo answering this case's photo request; another case's link cannot send it.
   'POST /j/:token/photos': HOLDS_THE_LINK,
@@ -108,6 +117,15 @@ const HTTP_RULES: Record<string, Who> = {
   'GET /api/evidence/:id/stamped': SEES_THE_CASE,
   'GET /api/evidence/:id/record': SEES_THE_CASE,
   'GET /api/evidence/:id': SEES_THE_CASE,
+  'GET /api/sessions/:id/replay': SEES_THE_CASE,
+  'GET /api/sessions/:id/chapters.vtt': SEES_THE_CASE,
+  'GET /api/sessions/:id/stamps.vtt': SEES_THE_CASE,
+  'GET /api/sessions/:id/thumbnails.vtt': SEES_THE_CASE,
+  'GET /api/recordings/:segmentId/playback': SEES_THE_CASE,
+  'GET /api/recordings/:segmentId/original': SEES_THE_CASE,
+  'GET /api/recordings/:segmentId/thumbnails.jpg': SEES_THE_CASE,
+  'GET /api/admin/recordings/failed': MANAGES_ACCOUNTS,
+  'POST /api/admin/recordings/:segmentId/retry': MANAGES_ACCOUNTS,
 };
 
 /** Who can open a page of the session's call, and as what (the handshake, then `call:join`). */
@@ -153,6 +171,7 @@ const EVENT_RULES: Record<keyof ClientToServerEvents, Record<CallRole, Verdict>>
   // For a permit of the inspector's own department; another department's is refused (below).
   'walk:sign': { inspector: Y, observer: N, applicant: N },
   'walk:close': { inspector: Y, observer: N, applicant: N },
+  'point:video': { inspector: Y, observer: N, applicant: N },
   'call:leave': { inspector: N, observer: N, applicant: Y },
   'call:end': { inspector: Y, observer: N, applicant: N },
 };
@@ -168,6 +187,8 @@ const CHANGE_PASSWORD_FIRST = /请先修改密码|Change your password first/;
 interface CaseFixture extends OpenedCase {
   evidenceId: string;
   stampedId: string;
+  /** A recorded segment of the session (the recording routes find the session through it). */
+  segmentId?: string;
 }
 
 /** What a principal sends for one route; parameters not named here come from its target case. */
@@ -257,6 +278,9 @@ describe('permission matrix', () => {
     await api('POST', `/api/sessions/${F.sessionId}/abandon`, { reason: '申请人撤回了申请' });
     S = await caseLikeA(['food_business']);
     await sealSession(srv, adminCookie, S.sessionId);
+    // A recorded segment each for A and F: an unknown segment would be a 404 before any permission check.
+    const segment = { track: 'phone' as const, firstMediaAt: Date.now() - 3000, endedAt: Date.now(), startCause: 'phone_joined' as const, endCause: 'call_ended' as const, processed: true };
+    for (const fixture of [A, F]) fixture.segmentId = (await recordedSegments(srv, { caseId: fixture.caseId, sessionId: fixture.sessionId }, [segment]))[0]!.id;
   });
   afterEach(() => {
     for (const s of sockets.splice(0)) s.disconnect();
@@ -308,8 +332,20 @@ describe('permission matrix', () => {
       case 'POST /api/sessions/:id/reinspect':
         // Only a sealed session can be re-inspected: S, a case like A whose session is sealed.
         return { params: p === 'reviewerFinished' ? {} : { id: S.sessionId } };
+      case 'POST /api/sessions/:id/review/comments':
+        // Comments stay open on S whatever was decided on it.
+        return { params: { id: S.sessionId }, json: { offsetMs: 1000, body: '权限矩阵：这里需要看清楚' } };
+      case 'POST /api/sessions/:id/review/decision': {
+        // A session sealed for this request, so an allowed decision really is the first one.
+        const c = await caseLikeA(['food_business']);
+        await sealSession(srv, adminCookie, c.sessionId);
+        return { params: { id: c.sessionId }, json: { decision: 'approve', reason: '权限矩阵：记录完整' } };
+      }
       case 'POST /api/sessions/:id/evidence/frame':
         return { query: { point: pointKey }, raw: jpeg };
+      case 'POST /api/admin/recordings/:segmentId/retry':
+        // An admin is told there is no such segment (404): allowed, and nothing is queued.
+        return { params: { segmentId: 'no-such-segment' } };
       case 'GET /j/:token':
         return { params: { token: p === 'otherPhone' ? B.token : (await freshLinkOfA()).token } };
       case 'POST /j/:token/photos':
@@ -333,6 +369,7 @@ describe('permission matrix', () => {
       ['/api/evidence/:id/stamped', t.stampedId],
       ['/api/evidence/', t.evidenceId],
       ['/api/accounts/', staff.spare.id],
+      ['/api/recordings/', t.segmentId ?? ''],
     ];
     return path.replace(/:(\w+)/g, (_m, name: string) => {
       const value = spec.params?.[name] ?? byPrefix.find(([prefix]) => path.startsWith(prefix))?.[1];
@@ -512,6 +549,8 @@ describe('permission matrix', () => {
         'walk:sign': () => ({ permitType: 'public_hygiene' }),
         // Its points are open, so closing is refused for that (and so is signing), after the rule.
         'walk:close': () => ({ outcome: 'pass', computed: 'pass' }),
+        // Stopping a recording that never started: allowed, and changes nothing.
+        'point:video': () => ({ key: point.key, record: false }),
         'call:leave': () => ({}),
         'call:end': () => ({}),
       };

@@ -8,6 +8,7 @@ import { desktopContext, launchChromium, phoneContext } from '../support/browser
 import { expressRoutes } from '../support/expressRoutes';
 import { testJpeg } from '../support/images';
 import { rawRequest, type RawAnswer } from '../support/rawHttp';
+import { recordedSegments } from '../support/recordedSegments';
 import { captureTicket, INSPECTOR, startTestServer, type RunningServer } from '../support/testServer';
 
 // Browser security (issue 9): the headers every response carries, the Origin rule on every
@@ -32,6 +33,8 @@ interface Fixture {
   linkId: string;
   stampedId: string;
   originalId: string;
+  /** A recorded segment of the session, for the recording routes. */
+  segmentId: string;
 }
 
 async function prepare(srv: RunningServer): Promise<Fixture> {
@@ -50,14 +53,19 @@ async function prepare(srv: RunningServer): Promise<Fixture> {
   const q = new URLSearchParams({ point: SIGNBOARD, requestId: 'req-sec-1', capture: await captureTicket(srv, session.id, SIGNBOARD), lat: '39.92898', lon: '116.41642', accuracy: '5', fixTime: String(Date.now() - 1000), deviceTime: String(Date.now()) });
   const photo = await rawRequest(`${url}/j/${token}/photos?${q}`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg', Origin: url }, body: await testJpeg(800, 600) });
   expect(photo.status).toBe(201);
-  return { url, cookie, caseId: caseRecord.id, sessionId: session.id, token, joinUrl, accountId: me.member.id, linkId: detail.sessions[0]!.links[0]!.id, stampedId: (photo.json() as { stampedId: string }).stampedId, originalId: (photo.json() as { evidenceId: string }).evidenceId };
+  const now = Date.now();
+  const [segment] = await recordedSegments(srv, { caseId: caseRecord.id, sessionId: session.id }, [{ track: 'phone', firstMediaAt: now - 2000, endedAt: now, startCause: 'phone_joined', endCause: 'call_ended', processed: true }]);
+  return {
+    url, cookie, caseId: caseRecord.id, sessionId: session.id, token, joinUrl, accountId: me.member.id, linkId: detail.sessions[0]!.links[0]!.id,
+    stampedId: (photo.json() as { stampedId: string }).stampedId, originalId: (photo.json() as { evidenceId: string }).evidenceId, segmentId: segment!.id,
+  };
 }
 
 /** "GET /api/cases/:id" with real values; a parameter this test does not know fails loudly, so a new route is looked at. */
 function pathOf(route: string, f: Fixture): string {
   const path = route.slice(route.indexOf(' ') + 1);
   const filled = path.replace(/\/([\w-]+)\/:(\w+)/g, (_m, parent: string) => {
-    const value = ({ cases: f.caseId, sessions: f.sessionId, accounts: f.accountId, links: f.linkId, evidence: f.stampedId, j: f.token } as Record<string, string>)[parent];
+    const value = ({ cases: f.caseId, sessions: f.sessionId, accounts: f.accountId, links: f.linkId, evidence: f.stampedId, j: f.token, recordings: f.segmentId } as Record<string, string>)[parent];
     if (!value) throw new Error(`no test value for a parameter under /${parent}/ in ${route}`);
     return `/${parent}/${value}`;
   });
@@ -118,7 +126,8 @@ function headerProblems(where: string, a: RawAnswer, o: { tls: boolean; socketOr
 }
 
 const isApiOrLink = (path: string) => path.startsWith('/api/') || path.startsWith('/j/');
-const isEvidenceBytes = (route: string) => /^GET \/api\/evidence\/:id(\/stamped)?$/.test(route);
+/** Bytes that never change once made (a photo, its stamped copy, a recording's thumbnail sprite): cached privately for good. */
+const isEvidenceBytes = (route: string) => /^GET \/api\/(evidence\/:id(\/stamped)?|recordings\/:segmentId\/thumbnails\.jpg)$/.test(route);
 const refusedForOrigin = (a: RawAnswer) => a.status === 403 && a.text().includes(CROSS_ORIGIN_MESSAGE) && (a.json() as { error: { reason?: string } }).error.reason === 'cross_origin';
 
 describe('browser security: headers, origin checks, pages under the policy', () => {

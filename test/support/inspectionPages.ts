@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { WalkView } from '../../server/protocol/walk';
-import { desktopContext } from './browser';
+import { bothLive, desktopContext, phoneContext } from './browser';
 import { loginCookie, type RunningServer } from './testServer';
 
 export interface OpenCase {
@@ -46,4 +46,29 @@ export async function waitForPhotos(inspector: Page, pointKey: string, count: nu
 /** How many photos the phone page still holds (waiting or being sent). */
 export function phonePending(phone: Page): Promise<number> {
   return phone.evaluate(() => (window as unknown as { __kanyan: { photos(): number } }).__kanyan.photos());
+}
+
+/** Opens a checklist point from the console's list and waits until it is the current point. */
+export async function openPoint(inspector: Page, key: string): Promise<void> {
+  await inspector.click(`.point-list li[data-key="${key}"] button`);
+  await inspector.waitForSelector(`.current-point[data-key="${key}"]`);
+}
+
+/** A case opened in the console with its phone in the call and both sides live; `close()` ends both pages. */
+export async function openLiveCall(
+  srv: RunningServer,
+  browser: Browser,
+  businessName: string,
+  address: { text: string; lat: number; lon: number },
+  phoneAt: { latitude: number; longitude: number; accuracy: number },
+): Promise<OpenCase & { phone: Page; phoneContext: BrowserContext }> {
+  const c = await openCaseInConsole(srv, browser, businessName, address);
+  const ctx = await phoneContext(browser, srv.url, phoneAt);
+  const phone = await ctx.newPage();
+  await phone.goto(c.joinUrl);
+  await bothLive(phone, c.inspector);
+  return { ...c, phone, phoneContext: ctx, close: async () => {
+    await ctx.close();
+    await c.close();
+  } };
 }

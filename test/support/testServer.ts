@@ -30,6 +30,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
     RTC_LISTEN_IP: '127.0.0.1',
     MEDIA_WORKERS: '1',
     DATA_DIR: dataDir,
+    RECORDINGS_DIR: path.join(dataDir, 'recordings'),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     INSPECTOR_USER: INSPECTOR.username,
     INSPECTOR_PASSWORD: INSPECTOR.password,

@@ -1,4 +1,4 @@
-import type { CaptureProgress } from '../../../server/protocol/signaling';
+import type { CaptureProgress, PointVideoStatus } from '../../../server/protocol/signaling';
 import type { WalkPointView } from '../../../server/protocol/walk';
 import { clauseSources } from '../../shared/clauseSources';
 import { h } from '../../shared/dom';
@@ -24,6 +24,60 @@ export interface CurrentPointOptions {
   onAskPhoto(): void;
   onCapture(button: HTMLButtonElement): void;
   onStep(dir: 1 | -1): void;
+  /** The open point's recorded-video count, as the server last sent it. */
+  video?: PointVideoStatus | null;
+  /** Starts or stops recording this point as its own video evidence; absent: no such control. */
+  onRecord?(record: boolean): void;
+}
+
+/** The server's count when it is about this point. */
+function videoOf(p: WalkPointView, v: PointVideoStatus | null | undefined): PointVideoStatus | undefined {
+  return v?.pointKey === p.key ? v : undefined;
+}
+
+/**
+ * The recorded-time line: "● 正在录制本项 12 秒" while the inspector records the point, else for a
+ * point whose video rule is not met yet "已连续录像 9/15 秒" (the phone's continuous recorded time on
+ * it). Null when there is nothing to count. Redrawn in place every second by the checklist.
+ */
+export function videoLine(p: WalkPointView, status: PointVideoStatus | null | undefined): string | null {
+  const v = videoOf(p, status);
+  if (v?.marked) return fill('call.video.recording', { n: v.marked.seconds });
+  const need = p.evidence.minVideoSeconds;
+  if (!need || (v ? v.met : !p.evidenceGap)) return null;
+  const line = fill('call.video.count', { n: Math.min(v?.seconds ?? 0, need), m: need });
+  return v && !v.counting ? `${line} · ${t('call.video.waiting')}` : line;
+}
+
+/**
+ * Video is evidence: its count and the "record this point" switch sit with the evidence rule, so
+ * the row of actions below keeps its length.
+ */
+function videoRow(p: WalkPointView, o: CurrentPointOptions, counted: string | null): HTMLElement | null {
+  const recording = recordingPoint(p, o.video);
+  const record =
+    o.onRecord && !o.locked
+      ? h(
+          'button',
+          { type: 'button', class: 'link record-point', 'aria-pressed': String(recording), title: t('call.video.recordHint'), onclick: () => o.onRecord?.(!recording) },
+          recording ? t('call.video.stop') : t('call.video.record'),
+        )
+      : null;
+  if (counted === null && !record) return null;
+  // A timer's text changes every second: it is not announced (role timer is not live by default).
+  const count = counted !== null ? h('span', { class: `cp-video${recording ? ' recording' : ''}`, role: 'timer' }, counted) : null;
+  return h('span', { class: 'cp-video-row' }, count, count && record ? ' · ' : null, record);
+}
+
+/** The evidence status and the video count / record control share one line: the card's height is what the tabs below live on. */
+function statusLine(status: HTMLElement | null, video: HTMLElement | null): HTMLElement | null {
+  if (!status && !video) return null;
+  return h('p', { class: 'cp-status' }, status, status && video ? ' · ' : null, video);
+}
+
+/** Whether the inspector is recording this point now. */
+export function recordingPoint(p: WalkPointView, status: PointVideoStatus | null | undefined): boolean {
+  return !!videoOf(p, status)?.marked;
 }
 
 /** The evidence rule in words: 照片 ≥ 1、距登记地址 50 m. */
@@ -48,9 +102,9 @@ export function currentPointCard(p: WalkPointView, o: CurrentPointOptions): HTML
   // Results that settle a point without evidence (not applicable, on-site check) leave no gap to close.
   const gap = p.evidenceGap && p.result !== 'not_applicable' && p.result !== 'onsite_required' ? p.evidenceGap : undefined;
   const status = gap
-    ? h('p', { class: 'gap' }, gap)
+    ? h('span', { class: 'gap' }, gap)
     : rule
-      ? h('p', { class: 'evidence-ok' }, `✓ ${t('call.point.evidenceOk')}`)
+      ? h('span', { class: 'evidence-ok' }, `✓ ${t('call.point.evidenceOk')}`)
       : null;
   const head = h(
     'header',
@@ -70,11 +124,12 @@ export function currentPointCard(p: WalkPointView, o: CurrentPointOptions): HTML
     h('p', { class: 'phone-prompt' }, labelled(t('walk.phoneSees'), p.prompt)),
     clauseSources(p.sources, 'sources muted'),
   );
+  const counted = videoLine(p, o.video);
   const evidence = h(
     'div',
     { class: 'cp-evidence' },
     h('p', { class: 'rule' }, rule ? `${labelled(t('walk.evidenceRule'), rule)} · ${t('walk.have')} ${p.evidenceCount}` : t('call.point.noRule')),
-    status,
+    statusLine(status, videoRow(p, o, counted)),
     p.photos.length || o.inFlight.length ? thumbStrip(p, 3, o.inFlight.map(captureChip)) : null,
   );
   const parts: Array<HTMLElement | null> = [head, text, evidence];
@@ -107,6 +162,7 @@ export function currentPointCard(p: WalkPointView, o: CurrentPointOptions): HTML
     );
     const capture = h('button', { type: 'button', class: 'capture', title: t('capture.frameGrade') }, t('call.point.grab'));
     capture.addEventListener('click', () => o.onCapture(capture));
+
     // Once the point is answered and its evidence is in, moving on is the next thing to do.
     const done = !!p.result && !gap;
     parts.push(

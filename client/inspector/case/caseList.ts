@@ -7,7 +7,7 @@ import { caseStatusLabel } from '../labels';
 import { outcomeBadge } from './decidedWalk';
 import type { CaseRow } from './types';
 
-const STATUSES: readonly CaseStatus[] = ['received', 'inspection_scheduled', 'in_inspection', 'awaiting_rectification', 'awaiting_review', 'decided'];
+const STATUSES: readonly CaseStatus[] = ['received', 'inspection_scheduled', 'in_inspection', 'awaiting_rectification', 'awaiting_review', 'sent_back', 'decided'];
 
 /** What the clerk narrowed the list to; kept for the page's life, so coming back from a case keeps it. */
 const filters = { text: '', status: '' as CaseStatus | '', mine: false };

@@ -59,7 +59,7 @@ export function reviewView(sessionId: string, onLoggedOut: (message: string) => 
     const related = (other: typeof x.parent, key: 'casePage.reinspectionOf' | 'casePage.reinspectedBy' | 'casePage.reinspectionAbandoned', cls: string) =>
       other ? h('a', { class: `${cls}`, href: `#/review/${other.s.id}`, 'data-session-id': other.s.id }, fill(key, { n: other.n })) : null;
     root.replaceChildren(
-      h('nav', { class: 'review-nav', 'aria-label': t('review.nav') }, back, h('span', { class: 'spacer' }), reinspect, exportLink(d)),
+      h('nav', { class: 'review-nav', 'aria-label': t('review.nav') }, back, h('a', { class: 'button primary open-replay', href: `#/replay/${s.id}` }, `▶ ${t('replay.open')}`), h('span', { class: 'spacer' }), reinspect, exportLink(d)),
       h(
         'section',
         { class: 'card review-head', 'aria-labelledby': 'review-title' },

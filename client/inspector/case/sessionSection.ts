@@ -15,9 +15,12 @@ const IN_CALL: readonly SessionState[] = ['scheduled', 'waiting_for_applicant', 
 
 export const hasFailures = (s: SessionRow): boolean => s.walk.points.some((p) => p.applies && (p.result === 'fail' || p.result === 'needs_rectification'));
 
+/** Sealed (approved or sent back on review since, or not yet reviewed): what a re-inspection may follow (server/inspection/SessionState.ts isSealedRecord). */
+const SEALED: readonly SessionState[] = ['sealed', 'approved', 'sent_back'];
+
 /** A sealed session with failures and no re-inspection under way can be re-inspected (复验). */
 export const canReinspect = (x: NumberedSession): boolean =>
-  x.s.state === 'sealed' && x.s.canManage && hasFailures(x.s) && (!x.child || x.child.s.state === 'abandoned');
+  SEALED.includes(x.s.state) && x.s.canManage && hasFailures(x.s) && (!x.child || x.child.s.state === 'abandoned');
 
 /** Moves to another session's section of the page and gives it focus (a re-inspection and its original). */
 function goTo(sessionId: string): void {
@@ -52,6 +55,8 @@ export function sessionSection(x: NumberedSession, newest: boolean, nameOf: Name
     reinspectable ? h('button', { class: 'primary reinspect', onclick: reinspect }, t('walk.reinspect')) : null,
     // What was decided, read-only: the whole checklist of a session no call works on any more.
     !inCall ? h('a', { class: 'button open-review', href: `#/review/${s.id}`, 'aria-label': fill('casePage.openReviewLabel', { title }) }, t('casePage.openReview')) : null,
+    // The recording, with the checklist on its timeline: for whoever may see the evidence (the server decides).
+    !inCall ? h('a', { class: 'button open-replay', href: `#/replay/${s.id}`, 'aria-label': fill('replay.openLabel', { title }) }, `▶ ${t('replay.open')}`) : null,
   ];
   const hint = s.state === 'interrupted' ? t('session.interruptedHint') : reinspectable ? t('session.reinspectHint') : null;
   const answered = s.walk.points.some((p) => p.result) || s.walk.outcome.permits.some((p) => p.signedBy || p.withdrawn);

@@ -21,6 +21,9 @@ const ALLOWED: Array<[SessionState, TransitionTrigger, SessionState]> = [
   ['live', 'call_ended', 'interrupted'],
   ['applicant_reconnecting', 'call_ended', 'interrupted'],
   ['ended', 'sealed', 'sealed'],
+  // The reviewer's one decision on a sealed inspection.
+  ['sealed', 'review_approved', 'approved'],
+  ['sealed', 'review_sent_back', 'sent_back'],
   ['interrupted', 'resumed', 'scheduled'],
   ['scheduled', 'abandoned', 'abandoned'],
   ['interrupted', 'abandoned', 'abandoned'],
@@ -38,14 +41,16 @@ describe('inspection lifecycle transitions', () => {
     const actual: string[] = [];
     for (const from of SESSION_STATES) for (const t of triggers) for (const to of SESSION_STATES) if (canTransition(from, t, to)) actual.push(key(from, t, to));
     expect(actual.sort()).toEqual([...allowed].sort());
-    // 9 states x 10 triggers x 9 states: everything else is refused.
-    expect(SESSION_STATES.length * triggers.length * SESSION_STATES.length - actual.length).toBe(810 - ALLOWED.length);
+    // 11 states x 12 triggers x 11 states: everything else is refused.
+    expect(SESSION_STATES.length * triggers.length * SESSION_STATES.length - actual.length).toBe(1452 - ALLOWED.length);
   });
 
-  it('leaves sealed and abandoned sessions with no way out', () => {
-    for (const from of ['sealed', 'abandoned'] as const) {
+  it('leaves decided and abandoned sessions with no way out, and a sealed one only to the review decision', () => {
+    for (const from of ['approved', 'sent_back', 'abandoned'] as const) {
       for (const t of triggers) for (const to of SESSION_STATES) expect(canTransition(from, t, to)).toBe(false);
     }
+    const outOfSealed = triggers.flatMap((t) => SESSION_STATES.filter((to) => canTransition('sealed', t, to)).map((to) => `${t}->${to}`));
+    expect(outOfSealed.sort()).toEqual(['review_approved->approved', 'review_sent_back->sent_back']);
   });
 
   it('derives the step from who is in the call', () => {
@@ -58,7 +63,7 @@ describe('inspection lifecycle transitions', () => {
     expect(presenceStep('applicant_reconnecting', { applicant: 'absent', inspectors: 1 })).toEqual({ trigger: 'applicant_absent', to: 'waiting_for_applicant' });
     // The inspector leaving does not end the inspection; only the inspector's own "end" does.
     expect(presenceStep('live', { applicant: 'live', inspectors: 0 })).toBeUndefined();
-    for (const s of ['checklist_closed', 'ended', 'sealed', 'interrupted', 'abandoned'] as const) {
+    for (const s of ['checklist_closed', 'ended', 'sealed', 'approved', 'sent_back', 'interrupted', 'abandoned'] as const) {
       expect(presenceStep(s, { applicant: 'live', inspectors: 1 })).toBeUndefined();
     }
     // Every step presence can produce is an allowed one.
