@@ -59,6 +59,8 @@ export class SessionPlayer {
       if (this.video.ended || this.pendingMs !== undefined) return;
       this.wantPlay = false;
       this.on.state(false);
+      // The browser may settle the playhead on a frame boundary as it pauses: show where it stopped.
+      this.emitTime();
     });
     this.listen('ended', () => this.next());
     this.listen('loadedmetadata', () => this.arrived());
