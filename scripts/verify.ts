@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { extractExport, verifyExport } from '../server/evidence/verifyArchive';
+import { extractExport } from '../server/evidence/verify/extractExport';
+import { verifyExport } from '../server/evidence/verify/verifyExport';
 
 function verify(target: string): number {
   let dir = target;

@@ -11,6 +11,7 @@ import type { Store } from '../store/Store';
 import type { EvidenceChain } from './EvidenceChain';
 import type { EvidenceFiles } from './EvidenceFiles';
 import type { EvidenceSigner } from './EvidenceSigner';
+import { writeManifest } from './manifest/writeManifest';
 
 const run = promisify(execFile);
 
@@ -84,6 +85,8 @@ export class CaseExporter {
     for (const k of keys) await fs.promises.writeFile(path.join(root, 'keys', `${k.keyId}.pem`), k.publicKeyPem);
     await fs.promises.writeFile(path.join(root, 'keys.json'), JSON.stringify(keys.map(({ publicKeyPem: _pem, ...meta }) => meta), null, 2));
     await fs.promises.writeFile(path.join(root, 'README.txt'), readme(caseRecord));
+    // Last: the manifest lists and signs every file above, so nothing can be added, dropped or changed unseen.
+    await writeManifest(root, { caseNumber: caseRecord.caseNumber, caseId: caseRecord.id, exportedAt: Date.now(), records: records.length, headHash: records.at(-1)?.hash ?? null, checkpoint: null }, this.signer);
     const archive = path.join(tmp, `${caseRecord.caseNumber}.tar`);
     // -h stores what the links point at as plain files; --hard-dereference never writes a hard link (the verifier refuses links).
     await run('tar', ['-c', '-h', '--hard-dereference', '-f', archive, '-C', tmp, caseRecord.caseNumber]);

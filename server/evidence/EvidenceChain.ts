@@ -17,10 +17,20 @@ export class EvidenceChain {
   ) {}
 
   append(input: RecordInput): Promise<SignedRecord> {
-    const prev = this.queues.get(input.caseId) ?? Promise.resolve();
+    return this.appendBuilt(input.caseId, async () => input);
+  }
+
+  /**
+   * Appends the record `build` makes from the case's last record, inside the same transaction: a
+   * record that states what precedes it (a seal) is exact whoever else is appending.
+   */
+  appendBuilt(caseId: string, build: (last: SignedRecord | undefined) => Promise<RecordInput>): Promise<SignedRecord> {
+    const prev = this.queues.get(caseId) ?? Promise.resolve();
     // Read the tail, sign, insert: one transaction, so no other writer can slip a record in between.
     const run = prev.then(() => this.store.transaction(async () => {
-      const last = await this.store.evidenceRecords.last(input.caseId);
+      const last = await this.store.evidenceRecords.last(caseId);
+      const input = await build(last);
+      if (input.caseId !== caseId) throw new Error(`record built for case ${input.caseId} appended to ${caseId}`);
       const record: EvidenceRecord = {
         v: 1,
         ...input,
@@ -39,7 +49,7 @@ export class EvidenceChain {
       await this.store.evidenceRecords.insert(signed);
       return signed;
     }));
-    this.queues.set(input.caseId, run.catch(() => undefined));
+    this.queues.set(caseId, run.catch(() => undefined));
     return run;
   }
 

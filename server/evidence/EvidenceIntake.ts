@@ -143,6 +143,8 @@ export class EvidenceIntake {
     const hasFix = a.claim.lat !== undefined && a.claim.lon !== undefined;
     if (hasFix) {
       checked.distanceM = Math.round(distanceMetres({ lat: a.claim.lat!, lon: a.claim.lon! }, a.caseRecord.address) * 10) / 10;
+      // The other input of the distance (WGS-84, as registered), signed with it so a verifier can recompute the verdict.
+      checked.registered = { lat: a.caseRecord.address.lat, lon: a.caseRecord.address.lon };
     }
     const fixAgeMs = this.fixAge(a, serverTime);
     const staleFix = fixAgeMs !== undefined && Math.abs(fixAgeMs) > MAX_FIX_AGE_MS;

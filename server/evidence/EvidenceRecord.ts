@@ -12,9 +12,10 @@ export interface EvidenceRecord {
   /**
    * original: bytes from the phone; stamped: our derivative; frame: grabbed from live video; walk_log: the checklist events;
    * recording: an untouched Matroska segment; playback: its seekable WebM copy (names the segment as parent);
-   * clip: a point's video cut from a segment (names the segment); timeline: the session's timeline JSON.
+   * clip: a point's video cut from a segment (names the segment); timeline: the session's timeline JSON;
+   * seal: a lifecycle step's statement of the case's records so far (count and head hash).
    */
-  kind: 'original' | 'stamped' | 'frame' | 'walk_log' | 'recording' | 'playback' | 'clip' | 'timeline';
+  kind: 'original' | 'stamped' | 'frame' | 'walk_log' | 'recording' | 'playback' | 'clip' | 'timeline' | 'seal';
   sha256: string;
   bytes: number;
   mediaType: string;

@@ -18,12 +18,15 @@ import { acceptsCall, acceptsWalkChanges, isSealedRecord, type SessionState } fr
 import type { SessionTransition, TransitionTrigger } from './SessionTransition';
 import { readReason, SYSTEM_REASONS } from './systemReasons';
 import { canTransition, presenceStep, stateLabel, type PresenceSnapshot } from './transitions';
+import type { SealRequest } from '../evidence/seal/CaseSeals';
 
 /** Seals a finished session's logs into the case's evidence chain; returns the record's hash. */
 export interface SessionSealer {
-  seal(sessionId: string, events: Awaited<ReturnType<InspectionWalks['eventLog']>>, transitions: SessionTransition[], closedBy: string): Promise<string>;
+  seal(sessionId: string, events: Awaited<ReturnType<InspectionWalks['eventLog']>>, transitions: SessionTransition[], closedBy: string, walk: Awaited<ReturnType<InspectionWalks['walk']>>): Promise<string>;
   /** The hash of the session's sealed log, if it was sealed already (a restart must not seal twice). */
   sealedLog(caseId: string, sessionId: string): Promise<string | undefined>;
+  /** Appends a seal record: the case's record count and head after a lifecycle step. */
+  sealCase(req: SealRequest): Promise<string>;
 }
 
 /** What each trigger does, as the end of "cannot ..." in a refusal. */
@@ -159,6 +162,7 @@ export class InspectionLifecycle {
       const { session } = await this.session(sessionId);
       await this.move(session, 'abandoned', 'abandoned', actor, reason.trim());
       await this.sealOnce(session, actor);
+      await this.sealCase({ sessionId: session.id, step: 'abandoned', actor });
     });
   }
 
@@ -173,6 +177,7 @@ export class InspectionLifecycle {
       const { session } = await this.session(sessionId);
       const step = DECISION_STEPS[decision];
       await this.move(session, step.trigger, step.to, actor, reason.trim());
+      await this.sealCase({ sessionId: session.id, step: 'reviewed', actor, review: { decision, reason: reason.trim() } });
       return session.state;
     });
   }
@@ -211,14 +216,23 @@ export class InspectionLifecycle {
     if (session.state === 'checklist_closed') await this.move(session, 'call_ended', 'ended', actor, reason);
     const recordHash = await this.sealOnce(session, actor);
     await this.move(session, 'sealed', 'sealed', 'system');
+    await this.sealCase({ sessionId: session.id, step: 'closed', actor });
     this.events.emit('session.sealed', { sessionId: session.id, caseId: session.caseId, recordHash });
+  }
+
+  /**
+   * The step has happened; its seal states the case's records so far. A failure to seal is logged,
+   * not thrown: the step stands, and the next seal covers every record before it.
+   */
+  private async sealCase(req: SealRequest): Promise<void> {
+    await this.sealer.sealCase(req).catch((err: unknown) => this.log.error({ err, sessionId: req.sessionId, step: req.step }, 'could not seal the case after a lifecycle step'));
   }
 
   /** Seals the session's logs unless a crash left them sealed already (one walk_log record per session). */
   private async sealOnce(session: InspectionSession, actor: string): Promise<string> {
     const sealed = await this.sealer.sealedLog(session.caseId, session.id);
     if (sealed) return sealed;
-    return this.sealer.seal(session.id, await this.walks.eventLog(session.id), await this.transitions(session.id), actor);
+    return this.sealer.seal(session.id, await this.walks.eventLog(session.id), await this.transitions(session.id), actor, await this.walks.walk(session.id));
   }
 
   /** Whether the session's checklist still takes changes and evidence. */

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
-import { verifyExport } from '../../server/evidence/verifyArchive';
+import { verifyExport } from '../../server/evidence/verify/verifyExport';
 import { bombPng, testJpeg } from '../support/images';
 import { captureTicket, createCase, loginCookie, startTestServer, type CreatedCase, type RunningServer } from '../support/testServer';
 

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { EvidenceChain } from '../../server/evidence/EvidenceChain';
 import { EvidenceFiles } from '../../server/evidence/EvidenceFiles';
 import { EvidenceSigner } from '../../server/evidence/EvidenceSigner';
-import { extractExport } from '../../server/evidence/verifyArchive';
+import { extractExport } from '../../server/evidence/verify/extractExport';
 import { createLogger } from '../../server/platform/logger';
 import { newId } from '../../server/platform/ids';
 import { RecordingPipeline } from '../../server/recording/jobs/RecordingPipeline';

@@ -1,4 +1,5 @@
 import { chainJsonDocument } from '../../evidence/chainJsonDocument';
+import { CaseSeals } from '../../evidence/seal/CaseSeals';
 import type { EvidenceChain } from '../../evidence/EvidenceChain';
 import type { EvidenceFiles } from '../../evidence/EvidenceFiles';
 import { isFinished } from '../../inspection/SessionState';
@@ -59,6 +60,8 @@ export class TimelineSealer {
       },
       capturedBy: 'system',
     });
+    // The recordings are finished: the case is sealed again, over them and the timeline.
+    await new CaseSeals(this.store, this.files, this.chain, this.clock).seal({ sessionId, step: 'recordings_finished', actor: 'system' });
     return { kind: 'chained', hash: signed.hash };
   }
 }
