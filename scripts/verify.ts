@@ -1,4 +1,5 @@
 // npm run verify -- <case export .tar or extracted folder> [--keys <office keys .json>]
+//                    [--checkpoint <a checkpoint you kept> (--log <office URL> | --kept-proofs <file>)]
 // Checks every file, hash, link, seal and signature of a Kanyan case export against its signed
 // manifest, and says which record or file fails and why.
 // Exit codes: 0 verified, 1 FAILED (tampered, malformed or hostile archive), 2 usage.
@@ -7,12 +8,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { extractExport } from '../server/evidence/verify/extractExport';
 import { verifyExport, type VerifyOptions } from '../server/evidence/verify/verifyExport';
+import { KeptCheckpointProofsSchema, SignedCheckpointSchema, parseWith } from '../server/evidence/log/CaseLogProofs';
+import type { KeptCheckpoint } from '../server/evidence/verify/checkLog';
 
-const USAGE = 'usage: npm run verify -- <case-export.tar | folder> [--keys <kanyan-evidence-keys.json>]\n';
+const USAGE =
+  'usage: npm run verify -- <case-export.tar | folder> [--keys <kanyan-evidence-keys.json>]\n' +
+  '         [--checkpoint <kept checkpoint .json> (--log <https://office> | --kept-proofs <proofs .json>)]\n';
 
 interface Args {
   target: string;
   keysFile?: string;
+  checkpointFile?: string;
+  logUrl?: string;
+  keptProofsFile?: string;
 }
 
 function parseArgs(argv: string[]): Args | undefined {
@@ -21,10 +29,41 @@ function parseArgs(argv: string[]): Args | undefined {
   while (rest.length) {
     const a = rest.shift()!;
     if (a === '--keys') args.keysFile = rest.shift();
+    else if (a === '--checkpoint') args.checkpointFile = rest.shift();
+    else if (a === '--log') args.logUrl = rest.shift();
+    else if (a === '--kept-proofs') args.keptProofsFile = rest.shift();
     else if (a.startsWith('--') || args.target) return undefined;
     else args.target = a;
   }
+  if (args.checkpointFile && !args.logUrl && !args.keptProofsFile) return undefined;
   return args.target ? (args as Args) : undefined;
+}
+
+function parsed<T>(schema: Parameters<typeof parseWith<T>>[0], json: unknown, where: string): T {
+  const r = parseWith(schema, json, where);
+  if (!r.value) throw new Error(r.problems.join('; '));
+  return r.value;
+}
+
+/**
+ * The kept checkpoint and the two proofs that tie it to the export: from a file, or fetched from the
+ * office's public log (the office cannot forge them: the kept checkpoint is signed and fixed).
+ */
+async function keptCheckpoint(args: Args, dir: string): Promise<KeptCheckpoint> {
+  const checkpoint = parsed(SignedCheckpointSchema, JSON.parse(fs.readFileSync(args.checkpointFile!, 'utf8')), args.checkpointFile!);
+  if (args.keptProofsFile) return { checkpoint, proofs: parsed(KeptCheckpointProofsSchema, JSON.parse(fs.readFileSync(args.keptProofsFile, 'utf8')), args.keptProofsFile) };
+  const exported = JSON.parse(fs.readFileSync(path.join(dir, 'log', 'proofs.json'), 'utf8')) as { checkpoint: { checkpoint: { treeSize: number } } };
+  const caseNumber = (JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { caseNumber: string }).caseNumber;
+  const base = `${args.logUrl!.replace(/\/+$/, '')}/.well-known/kanyan-log/proof`;
+  const get = async (url: string) => {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+    return res.json();
+  };
+  const m = checkpoint.checkpoint.treeSize;
+  const consistency = await get(`${base}/consistency?from=${m}&to=${exported.checkpoint.checkpoint.treeSize}`);
+  const head = (await get(`${base}/case?${new URLSearchParams({ case: caseNumber, size: String(m) })}`)) as { caseHead: unknown };
+  return { checkpoint, proofs: parsed(KeptCheckpointProofsSchema, { consistency, caseHead: head.caseHead ?? null }, `${base}`) };
 }
 
 /** The office's published key list, as served at /.well-known/kanyan-evidence-keys.json. */
@@ -35,7 +74,7 @@ function officeKeysFrom(file: string): string[] {
   return ids;
 }
 
-function verify(args: Args): number {
+async function verify(args: Args): Promise<number> {
   let dir = args.target;
   let tmp: string | undefined;
   try {
@@ -45,7 +84,8 @@ function verify(args: Args): number {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-verify-'));
       dir = extractExport(args.target, tmp);
     }
-    const report = verifyExport(dir, opts);
+    if (args.checkpointFile) opts.kept = await keptCheckpoint(args, dir);
+    const report = await verifyExport(dir, opts);
     const notes = report.notes.map((n) => `  note: ${n}`).join('\n');
     if (report.problems.length) {
       process.stdout.write(`FAILED: ${report.problems.length} problem(s) in ${report.records} record(s)\n${report.problems.map((p) => `  - ${p}`).join('\n')}\n${notes ? `${notes}\n` : ''}`);
@@ -66,7 +106,7 @@ function verify(args: Args): number {
   }
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (!args || !fs.existsSync(args.target)) {
     process.stderr.write(USAGE);
@@ -75,4 +115,4 @@ function main(): number {
   return verify(args);
 }
 
-process.exitCode = main();
+void main().then((code) => (process.exitCode = code));

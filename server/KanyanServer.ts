@@ -17,8 +17,13 @@ import { CaseExporter } from './evidence/CaseExporter';
 import { EvidenceChain } from './evidence/EvidenceChain';
 import { EvidenceIntake } from './evidence/EvidenceIntake';
 import { EvidenceSigner } from './evidence/EvidenceSigner';
+import { EvidenceKeyRotation } from './evidence/keys/EvidenceKeyRotation';
 import { CaptureTickets } from './evidence/CaptureTickets';
 import { WalkLogSealer } from './evidence/WalkLogSealer';
+import { OfficeLog } from './evidence/log/OfficeLog';
+import { HttpTimeStamper } from './evidence/log/TimeStampAuthority';
+import { ReceiptCheck } from './evidence/receipts/ReceiptCheck';
+import { UploadReceipts } from './evidence/receipts/UploadReceipts';
 import { AccessResources } from './inspection/AccessResources';
 import { CaptureRequests } from './inspection/CaptureRequests';
 import { CaseIntake } from './inspection/CaseIntake';
@@ -101,6 +106,8 @@ export class KanyanServer {
       recordings: CallRecordings;
       /** Post-processing of recorded segments (bullmq): playback copies, thumbnails, chaining. */
       recordingPipeline: RecordingPipeline;
+      /** The office-wide append-only log (checkpoints, proofs). */
+      officeLog: OfficeLog;
     },
     readonly seededPassword: string | undefined,
     private readonly teardown: Array<() => Promise<void> | void>,
@@ -148,6 +155,9 @@ export class KanyanServer {
   get recordingPipeline() {
     return this.parts.recordingPipeline;
   }
+  get officeLog() {
+    return this.parts.officeLog;
+  }
 
   static async start(config: Config, log: Logger, opts: StartOptions = {}): Promise<KanyanServer> {
     const clock = opts.clock ?? systemClock;
@@ -157,6 +167,9 @@ export class KanyanServer {
     };
     try {
       fs.mkdirSync(config.dataDir, { recursive: true });
+      // First, before anything is opened: refuses to start on a private key others can read, or one
+      // it cannot decrypt (EvidenceKeyError names the file and the fix).
+      const signer = EvidenceSigner.loadOrCreate(config.dataDir, clock.now(), { mode: config.evidenceKeys.signature, passphrase: config.evidenceKeys.passphrase });
       log.info({ font: assertCjkFont() }, 'CJK font for evidence stamps');
       const clientDir = opts.clientDir ?? CLIENT_DIST;
       if (!fs.existsSync(path.join(clientDir, 'applicant.js'))) {
@@ -187,7 +200,17 @@ export class KanyanServer {
       const seeded = await accounts.seed(config.seedAdmin.username, config.seedAdmin.password);
       if (seeded.generatedPassword) writeSecretNote(config.dataDir, INITIAL_PASSWORD_FILE, seeded.generatedPassword);
       const authorize = createAuthorize(log.child({ part: 'authorize' }));
-      const signer = EvidenceSigner.loadOrCreate(config.dataDir, clock.now());
+      // The office-wide append-only log: every record (and every key rotation) a leaf, signed checkpoints, RFC 3161 time when TSA_URL is set.
+      const officeLog = await OfficeLog.create(store, signer, clock, log.child({ part: 'office-log' }), {
+        origin: config.publicUrl ? `${config.publicUrl}/.well-known/kanyan-log` : `kanyan-log:${config.office.en}`,
+        checkpointEveryMs: config.officeLog.checkpointEveryMs,
+        timeStamper: config.officeLog.tsaUrl ? new HttpTimeStamper(config.officeLog.tsaUrl, config.officeLog.tsaCaFile) : undefined,
+        tsaCaPem: config.officeLog.tsaCaFile ? fs.readFileSync(config.officeLog.tsaCaFile, 'utf8') : undefined,
+      });
+      teardown.push(() => officeLog.close());
+      // Every rotation (the admin's button, or npm run rotate-key while stopped) becomes an office log entry.
+      const keyRotation = new EvidenceKeyRotation(signer, (statement) => officeLog.appendOfficeEntry(statement), clock, log.child({ part: 'evidence-keys' }));
+      await keyRotation.deliverPending();
       const chain = new EvidenceChain(store, signer);
       const evidenceFiles = new EvidenceFiles(path.join(config.dataDir, 'evidence'));
 
@@ -302,8 +325,10 @@ export class KanyanServer {
       });
 
       const tls = loadTls(config, log);
-      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, captures, inspectionEvents, lifecycle, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM });
-      const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks, config.recordingsDir);
+      // Each accepted upload's signed receipt names its record, its log leaf and when a checkpoint will cover it.
+      const receipts = new UploadReceipts(signer, officeLog);
+      const evidence = new EvidenceIntake(store, evidenceFiles, walks, chain, clock, captures, inspectionEvents, lifecycle, receipts, { maxTimeSkewMs: config.gallery.maxExifTimeSkewMs, maxGpsMismatchM: config.gallery.maxExifGpsMismatchM }, config.photoReuse.nearBits);
+      const exporter = new CaseExporter(store, chain, evidenceFiles, signer, walks, config.recordingsDir, officeLog);
       const app = createHttpApp({
         accounts,
         cases,
@@ -322,6 +347,20 @@ export class KanyanServer {
         // The reviewer's comments and decision (复核); the decision is a lifecycle step.
         reviews: new ReviewDesk(store.reviewComments, lifecycle, clock),
         signer,
+        keyRotation,
+        officeLog,
+        // The public receipt check: anyone holding a phone's receipt asks whether it is genuine and its record still there.
+        receipts: {
+          check: new ReceiptCheck({
+            publicKeyPemOf: (keyId) => signer.publicKeyPemOf(keyId),
+            chainOfSession: async (sessionId) => {
+              const session = await store.sessions.get(sessionId);
+              const caseRecord = session && (await store.cases.get(session.caseId));
+              return caseRecord ? { caseNumber: caseRecord.caseNumber, records: await chain.list(caseRecord.id) } : undefined;
+            },
+          }),
+          limiter: new RateLimiter(redis, 'receipt', 60, 60),
+        },
         linkLimiter: new RateLimiter(redis, 'link', 120, 60),
         routerRtpCapabilities: pool.routerRtpCapabilities,
         clientDir,
@@ -354,7 +393,7 @@ export class KanyanServer {
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
       const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
       log.info({ url }, 'kanyan listening');
-      return new KanyanServer(url, store, redis, { cases, intake, lifecycle, links, accounts, pool, calls, walks, captures, httpApp: app, redisProcess: proc, health, recordings, recordingPipeline }, seeded.generatedPassword, teardown);
+      return new KanyanServer(url, store, redis, { cases, intake, lifecycle, links, accounts, pool, calls, walks, captures, httpApp: app, redisProcess: proc, health, recordings, recordingPipeline, officeLog }, seeded.generatedPassword, teardown);
     } catch (err) {
       await undo();
       throw err;

@@ -2,6 +2,7 @@ import type { StaffRole } from '../../server/accounts/Account';
 import { api, ApiError, currentMember, type Member } from '../shared/api';
 import { h, readBoot, toast } from '../shared/dom';
 import { lang, permitLabel, t, type MessageKey } from '../shared/i18n';
+import { evidenceKeysCard } from './evidenceKeys';
 import { failedRecordingsCard } from './failedRecordings';
 import { beijingTime, changePasswordView, fill, hasRole, listOf, loginView, ROLES, roleLabel, topBar } from '../shared/staff';
 
@@ -87,6 +88,7 @@ function accountsPage(me: Member): HTMLElement {
     ),
     h('section', { class: 'card new-account-card' }, h('h2', {}, t('admin.create')), newAccountForm(() => void load())),
     failedRecordingsCard(fail),
+    evidenceKeysCard(fail),
   );
 
   async function load(): Promise<void> {

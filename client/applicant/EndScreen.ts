@@ -2,6 +2,7 @@ import { h } from '../shared/dom';
 import { t, type MessageKey } from '../shared/i18n';
 import { fill } from './boot';
 import { CONTACT_OFFICE, LINK_GONE, RECONNECTABLE, REJOINABLE, type EndKind } from './phoneScreen';
+import type { ReceiptStore } from './ReceiptStore';
 
 /** Words of its own for an end the server sends no message for. */
 const OWN_MESSAGE: Partial<Record<EndKind, MessageKey>> = { hung_up: 'phone.end.hung_up.message' };
@@ -14,10 +15,13 @@ export class EndScreen {
   readonly root = h('section', { class: 'ended', hidden: true, role: 'alert' });
   private readonly message = h('p', { class: 'ended-message' });
   private readonly photos = h('p', { class: 'photos-note', hidden: true });
+  private readonly receiptBox = h('section', { class: 'receipts', hidden: true, 'aria-labelledby': 'receipts-title' });
   private kind: EndKind | null = null;
 
   constructor(
     private readonly caseNumber: string,
+    /** The signed receipts of this case's photos kept in this browser: listed, and saved as a file. */
+    private readonly receipts: ReceiptStore,
     /** "Reconnect" and "join again": a fresh page, which starts at once in a tab that started before. */
     private readonly again: () => void,
   ) {}
@@ -35,8 +39,46 @@ export class EndScreen {
     if (REJOINABLE.has(kind)) this.root.append(this.button('rejoin', t('phone.btn.rejoin')));
     if (RECONNECTABLE.has(kind)) this.root.append(this.button('reconnect', t('btn.reconnect')));
     if (CONTACT_OFFICE.has(kind)) this.root.append(h('p', { class: 'contact' }, fill(t('phone.contact'), { case: this.caseNumber })));
-    this.root.append(this.photos, h('p', { class: 'camera-off' }, t('phone.cameraOff')));
+    this.root.append(this.photos, this.receiptBox, h('p', { class: 'camera-off' }, t('phone.cameraOff')));
+    this.showReceipts();
     this.root.hidden = false;
+  }
+
+  /**
+   * "Your photo receipts": each photo's point, the server's time and the receipt number, and a
+   * button that saves every signed receipt as a JSON file the applicant can later have checked.
+   */
+  showReceipts(): void {
+    const kept = this.receipts.all();
+    this.receiptBox.hidden = kept.length === 0;
+    if (!kept.length) return;
+    this.receiptBox.replaceChildren(
+      h('h3', { id: 'receipts-title' }, t('phone.receipts.title')),
+      h('p', { class: 'receipts-why' }, t('phone.receipts.why')),
+      h(
+        'ol',
+        { class: 'receipt-list' },
+        ...kept.map((r) =>
+          h(
+            'li',
+            { class: 'receipt' },
+            h('span', { class: 'receipt-point' }, r.pointTitle),
+            h('span', { class: 'receipt-meta' }, h('span', { class: 'receipt-time' }, beijingMinute(r.signed.receipt.serverTimeText)), ' · ', t('phone.receipt.label'), ' ', h('span', { class: 'receipt-no' }, r.signed.number)),
+          ),
+        ),
+      ),
+      h('button', { class: 'save-receipts', type: 'button', onclick: () => this.saveReceipts() }, t('phone.receipts.save')),
+    );
+  }
+
+  private saveReceipts(): void {
+    const url = URL.createObjectURL(new Blob([this.receipts.fileText()], { type: 'application/json' }));
+    const a = h('a', { href: url, download: `${this.caseNumber}-receipts.json`, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    // The download has its own copy once started; the URL is only needed for the click.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   /** The server's own wording for this end, when it comes after the screen was already shown. */
@@ -63,4 +105,9 @@ export class EndScreen {
   private button(cls: string, label: string): HTMLElement {
     return h('button', { class: `primary ${cls}`, type: 'button', onclick: this.again }, label);
   }
+}
+
+/** "2026-03-14 09:05" from the server's signed Beijing time ("2026-03-14T09:05:07.123+08:00"): shown as the server stated it. */
+function beijingMinute(serverTimeText: string): string {
+  return `${serverTimeText.slice(0, 10)} ${serverTimeText.slice(11, 16)}`;
 }

@@ -2,12 +2,14 @@ import { h } from '../shared/dom';
 import { t } from '../shared/i18n';
 import type { PhoneBoot } from './boot';
 import { CallControls, type ControlActions } from './CallControls';
+import { ChallengePrompt } from './ChallengePrompt';
 import { DeliveredNotice } from './DeliveredNotice';
 import { EndScreen } from './EndScreen';
 import { LocationBanner } from './LocationBanner';
 import { phoneHeader } from './PhoneHeader';
 import { locationProblem, screenOf, type PhoneFacts, type PhoneScreen } from './phoneScreen';
 import { PromptBox } from './PromptBox';
+import { ReceiptStore } from './ReceiptStore';
 import { StartCard } from './StartCard';
 import { StatusCard } from './StatusCard';
 
@@ -32,6 +34,10 @@ export class PhoneView {
   readonly controls: CallControls;
   readonly end: EndScreen;
   readonly delivered = new DeliveredNotice();
+  /** A challenge point's code to write down and hold in the picture, with the button that takes the photo. */
+  readonly challenge = new ChallengePrompt();
+  /** The signed receipts of this case's photos, kept in this browser. */
+  readonly receipts: ReceiptStore;
   readonly preview = h('video', { class: 'preview', autoplay: true, muted: true, playsInline: true, 'aria-label': t('phone.preview') });
   readonly remoteAudio = h('audio', { autoplay: true });
   private readonly mutedBadge = h('p', { class: 'muted-badge', hidden: true }, t('phone.muted'));
@@ -46,7 +52,8 @@ export class PhoneView {
     this.location = new LocationBanner(actions.retryLocation);
     this.prompt = new PromptBox(boot.galleryUploads ? actions.gallery : undefined);
     this.controls = new CallControls(actions);
-    this.end = new EndScreen(boot.caseNumber, actions.again);
+    this.receipts = new ReceiptStore(boot.caseNumber);
+    this.end = new EndScreen(boot.caseNumber, this.receipts, actions.again);
     this.stage.append(this.preview, h('div', { class: 'stage-top' }, this.mutedBadge, this.delivered.root));
     document.body.classList.add('applicant');
     document.getElementById('app')!.append(
@@ -56,6 +63,7 @@ export class PhoneView {
       this.status.root,
       this.location.root,
       this.prompt.root,
+      this.challenge.root,
       this.messageSlot,
       this.stage,
       this.controls.root,
@@ -76,6 +84,7 @@ export class PhoneView {
     if (!ended && !ready) this.status.render(screen as Exclude<PhoneScreen, `ended:${string}`>, f);
     this.location.show(locationProblem(f), locationRetrying);
     this.prompt.setVisible(inCall);
+    this.challenge.setVisible(inCall);
     this.stage.hidden = !inCall;
     this.controls.root.hidden = !inCall;
     this.mutedBadge.hidden = !f.muted;

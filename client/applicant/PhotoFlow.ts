@@ -50,10 +50,18 @@ export class PhotoFlow {
       },
       delivered: (photo) => {
         this.waitingShown.delete(photo.requestId);
-        if (!d.facts.end) d.view.delivered.show(photo.blob, d.view.prompt.titleOf(photo.pointKey));
+        const title = d.view.prompt.titleOf(photo.pointKey);
+        if (photo.receipt) d.view.receipts.add({ requestId: photo.requestId, pointTitle: title ?? photo.pointKey, signed: photo.receipt });
+        if (!d.facts.end) d.view.delivered.show(photo.blob, title, photo.receipt?.number);
+        // A photo confirmed after the call ended (it waited on a weak network) joins the end screen's list.
+        else d.view.end.showReceipts();
       },
     });
-    socket.on('capture:request', ({ pointKey, captureId }) => void this.take(pointKey, captureId));
+    socket.on('capture:request', ({ pointKey, captureId, challenge }) => {
+      // A challenge point waits for the applicant to write the code and press the button.
+      if (challenge) d.view.challenge.ask(challenge.code, () => void this.take(pointKey, captureId));
+      else void this.take(pointKey, captureId);
+    });
   }
 
   /** A photo the business picked from its gallery, for the point on screen. */

@@ -1,3 +1,4 @@
+import type { ReceiptToVerify } from '../../server/protocol/receipts';
 import type { CaptureProgress, PhotoRefusal, PositionReport } from '../../server/protocol/signaling';
 import { lang, t } from '../shared/i18n';
 import { PhotoStore } from './PhotoStore';
@@ -28,6 +29,8 @@ export interface DeliveredPhoto {
   pointKey: string;
   blob: Blob;
   source: 'photo' | 'gallery';
+  /** The server's signed receipt for it (an older server sends none). */
+  receipt?: ReceiptToVerify;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface DeliveredPhoto {
  * fault, busy server, a ticket or session the server may yet accept): the photo stays queued.
  */
 export type UploadOutcome =
-  | { kind: 'done' }
+  | { kind: 'done'; receipt?: ReceiptToVerify }
   | { kind: 'refused'; reason: string; message: string }
   | { kind: 'parked' }
   | { kind: 'wait'; message: string; transient: boolean; retryAfterMs?: number };
@@ -145,7 +148,7 @@ export class PhotoUploader {
         if (outcome.kind === 'refused') {
           this.hooks.progress({ requestId: p.requestId, pointKey: p.pointKey, state: 'failed', message: outcome.message });
         } else {
-          this.hooks.delivered({ requestId: p.requestId, pointKey: p.pointKey, blob: p.blob, source: p.source ?? 'photo' });
+          this.hooks.delivered({ requestId: p.requestId, pointKey: p.pointKey, blob: p.blob, source: p.source ?? 'photo', receipt: outcome.receipt });
         }
         this.queue.shift();
         await this.saved.delete(p.requestId);
@@ -176,8 +179,11 @@ export class PhotoUploader {
     } catch {
       return classifyUpload('network_error');
     }
-    // The server reports "received" to the inspector itself.
-    if (res.ok) return { kind: 'done' };
+    // The server reports "received" to the inspector itself; the phone keeps the signed receipt.
+    if (res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { receipt?: ReceiptToVerify };
+      return { kind: 'done', receipt: body.receipt };
+    }
     const body = (await res.json().catch(() => ({}))) as { error?: UploadResponse['error'] };
     return classifyUpload({ status: res.status, error: body.error, retryAfter: res.headers.get('Retry-After') });
   }

@@ -1,4 +1,4 @@
-import type { CaptureProgress, PointVideoStatus } from '../../server/protocol/signaling';
+import type { CaptureChallenge, CaptureProgress, PointVideoStatus } from '../../server/protocol/signaling';
 import type { WalkPointView, WalkView } from '../../server/protocol/walk';
 import type { Member } from '../shared/api';
 import { h, toast } from '../shared/dom';
@@ -26,7 +26,7 @@ export interface ChecklistOptions {
   onPointShown(p: WalkPointView | undefined): void;
 }
 
-type WalkEvent = 'walk:open' | 'walk:result' | 'walk:note' | 'walk:fact' | 'walk:sign' | 'walk:close';
+type WalkEvent = 'walk:open' | 'walk:result' | 'walk:note' | 'walk:fact' | 'walk:sign' | 'walk:close' | 'walk:accept_reuse';
 
 /** Results that settle a point without a photo of it. */
 const NO_PHOTO_RESULTS = ['not_applicable', 'onsite_required'];
@@ -53,6 +53,8 @@ export class ChecklistPanel {
   private listKey: string | undefined;
   /** The open point's recorded-video count, as the server last sent it. */
   private video: PointVideoStatus | null = null;
+  /** Challenge points: the code issued with the latest photo request of each point (this console's requests). */
+  private readonly challenges = new Map<string, CaptureChallenge>();
 
   constructor(
     private readonly signaling: SignalingClient,
@@ -180,6 +182,7 @@ export class ChecklistPanel {
       locked: this.locked,
       noteDraft,
       inFlight: [...this.captures.values()].filter((c) => c.pointKey === p.key && c.state !== 'received'),
+      challenge: this.challenges.get(p.key),
       hasPrev: !!prev,
       hasNext: !!next,
       onResult: (r, note) => void this.setResult(p, r, note),
@@ -188,6 +191,7 @@ export class ChecklistPanel {
       onCapture: (btn) => void this.capture(p.key, btn),
       video: this.video,
       onRecord: (record) => this.record(p.key, record),
+      onAcceptReuse: (evidenceId, reason) => this.send('walk:accept_reuse', { key: p.key, evidenceId, reason }),
       onStep: (dir) => {
         const to = dir === 1 ? next : prev;
         if (to) this.open(to.key);
@@ -246,9 +250,9 @@ export class ChecklistPanel {
     if (next) void this.send('walk:open', { key: next.key });
   }
 
-  /** Whether the point's photo rule is still unmet: flagged photos and photos too far away do not count. */
+  /** Whether the point's photo rule is still unmet: flagged photos, reused ones not accepted and photos too far away do not count. */
   private photosMissing(p: WalkPointView): boolean {
-    const counted = p.photos.filter((ph) => !ph.flags.length && (p.evidence.maxDistanceM === undefined || ph.distance === 'pass')).length;
+    const counted = p.photos.filter((ph) => !ph.flags.length && (!ph.reuse || ph.reuse.accepted) && (p.evidence.maxDistanceM === undefined || ph.distance === 'pass')).length;
     return counted < p.evidence.minPhotos;
   }
 
@@ -257,7 +261,14 @@ export class ChecklistPanel {
   }
 
   private askPhoto(key: string): void {
-    this.signaling.request('capture:request', { pointKey: key }).catch((e: Error) => toast(e.message, 'error'));
+    this.signaling.request('capture:request', { pointKey: key }).then(
+      (asked) => {
+        if (!asked.challenge) return;
+        this.challenges.set(key, asked.challenge);
+        if (this.view) this.renderCard();
+      },
+      (e: Error) => toast(e.message, 'error'),
+    );
   }
 
   private send(event: WalkEvent, payload: unknown): Promise<boolean> {
@@ -291,6 +302,7 @@ export class ChecklistPanel {
 /** A selector that finds the same control in a redrawn card. */
 function focusKey(el: HTMLElement): string | undefined {
   if (el.dataset.result) return `button[data-result="${el.dataset.result}"]`;
+  if (el.classList.contains('reuse-reason')) return `#${el.id}`;
   const cls = ['ask-photo', 'capture', 'record-point', 'prev', 'next', 'thumb', 'more-photos', 'cp-text'].find((c) => el.classList.contains(c));
   return cls ? `.${cls}` : undefined;
 }

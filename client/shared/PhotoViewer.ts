@@ -50,6 +50,8 @@ interface EvidenceRecordView {
       fixAgeMs?: number;
       fixStale?: boolean;
       clockSkewMs?: number;
+      /** A challenge photo: the code the applicant had to hold in the picture, when it was issued and when the photo arrived. */
+      challenge?: { code: string; issuedAt: number; arrivedAt: number };
     };
     capturedBy: string;
   };
@@ -245,6 +247,9 @@ function recordFields(item: PhotoItem, r: EvidenceRecordView): HTMLElement[] {
         : []),
       ...row('viewer.flags', c.flags?.length ? listOf(c.flags.map((f) => t(`photo.flag.${f}` as MessageKey) ?? f)) : t('viewer.none'), 'pv-flags'),
       ...(c.clockSkewMs !== undefined && Math.abs(c.clockSkewMs) >= 2000 ? row('viewer.clockSkew', seconds(c.clockSkewMs)) : []),
+      ...(c.challenge
+        ? row('viewer.challenge', h('span', {}, h('strong', { class: 'challenge-code' }, c.challenge.code), ` · ${fill('viewer.challengeTimes', { issued: beijingTime(c.challenge.issuedAt, true), arrived: beijingTime(c.challenge.arrivedAt, true) })}`), 'pv-challenge')
+        : []),
       ...row('viewer.originalHash', h('code', {}, e.sha256), 'pv-hash pv-original-hash'),
       ...row('viewer.stampedHash', r.stamped ? h('code', {}, r.stamped.sha256) : t('viewer.none'), 'pv-hash pv-stamped-hash'),
       ...row('viewer.file', `${e.mediaType} · ${(e.bytes / 1024 / 1024).toFixed(2)} MB`),

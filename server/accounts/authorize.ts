@@ -25,11 +25,13 @@ export type Action =
   | 'session.manage'
   | 'session.review'
   | 'evidence.read'
+  | 'evidence.accept_reuse'
   | 'recording.view'
   | 'account.manage'
   | 'account.self'
   | 'staff.list'
   | 'recording.admin'
+  | 'evidence.rotate_key'
   | 'applicant.join'
   | 'applicant.upload';
 
@@ -78,6 +80,8 @@ const STAFF_RULES: Record<Exclude<Action, 'applicant.join' | 'applicant.upload'>
   // in it. Comments stay open after the decision; the lifecycle takes one decision, from sealed only.
   'session.review': (m, r) => r.kind === 'session' && has(m, 'reviewer', 'supervisor') && isSealedRecord(r.state) && !tookPart(m, r),
   'evidence.read': (m, r) => r.kind === 'session' && (has(m, 'admin', 'supervisor') || (has(m, 'inspector') && assigned(m, r)) || (has(m, 'reviewer') && finishedFor(r))),
+  // Counting a photo flagged as reused anyway, with a written reason: the inspector working the session.
+  'evidence.accept_reuse': (m, r) => r.kind === 'session' && has(m, 'inspector') && assigned(m, r),
   // The recordings and their replay: who may see the session's evidence (reviewers once it is over); every view is logged.
   'recording.view': (m, r) => STAFF_RULES['evidence.read'](m, r),
   'account.manage': (m, r) => (r.kind === 'office' || r.kind === 'account') && has(m, 'admin'),
@@ -86,6 +90,8 @@ const STAFF_RULES: Record<Exclude<Action, 'applicant.join' | 'applicant.upload'>
   'staff.list': (m, r) => r.kind === 'office' && has(m, 'admin', 'supervisor', 'inspector'),
   // Post-processing that gave up (a damaged file, a tool that kept failing): the admin sees it and retries.
   'recording.admin': (m, r) => r.kind === 'office' && has(m, 'admin'),
+  // Retires the office's evidence signing keys (running server): an office-wide act, the admin's alone.
+  'evidence.rotate_key': (m, r) => r.kind === 'office' && has(m, 'admin'),
 };
 
 /** The rule table itself, without logging: true when the actor may do the action on the resource. */

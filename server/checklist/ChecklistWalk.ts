@@ -1,7 +1,7 @@
 import type { Literal } from './conditions/ConditionTree';
 import { evaluateCondition } from './conditions/evaluateCondition';
 import type { LocalText, ResultKind } from './TemplateSchema';
-import type { EvidenceNote, OutcomeKind, WalkEvent, WalkEventBody } from './WalkEvent';
+import { REUSE_REASON, type EvidenceNote, type OutcomeKind, type WalkEvent, type WalkEventBody } from './WalkEvent';
 import type { PointSource, WalkPlan, WalkPoint } from './WalkPlan';
 import { alreadySigned, factValueProblem, named, NO_RESULT, NOT_SIGNED, photosMissing, RULES, signRefused, unknownFact, videoMissing } from './walkText';
 
@@ -47,7 +47,7 @@ export interface ScoringRule {
 }
 
 /** Which rule refused a change, so a caller can word its own answer (e.g. evidence for a closed walk). */
-export type WalkRule = 'closed' | 'unknown_point' | 'result' | 'fact' | 'permit' | 'sign' | 'close' | 'outcome_changed' | 'override_reason';
+export type WalkRule = 'closed' | 'unknown_point' | 'result' | 'fact' | 'permit' | 'sign' | 'close' | 'outcome_changed' | 'override_reason' | 'reuse';
 
 /** A change the walk refuses; `text` says why to the inspector in both languages (the message is its zh-CN side). */
 export class WalkRuleError extends Error {
@@ -69,6 +69,8 @@ export class ChecklistWalk {
   readonly notes = new Map<string, string>();
   readonly facts = new Map<string, Literal>();
   readonly evidence = new Map<string, EvidenceNote[]>();
+  /** Evidence id -> the inspector's written acceptance of a photo flagged as reused. */
+  readonly reuseAccepted = new Map<string, { reason: string; by: string; at: number }>();
   readonly signoffs = new Map<string, SignOff>();
   /** Permit type -> its last withdrawn sign-off, until the permit is signed again. */
   readonly withdrawals = new Map<string, WithdrawnSignOff>();
@@ -106,6 +108,14 @@ export class ChecklistWalk {
       case 'result_set': {
         const p = this.point(body.key);
         if (!p.results.includes(body.result)) throw new WalkRuleError(RULES.resultNotAllowed, 'result');
+        return;
+      }
+      case 'reuse_accepted': {
+        const note = (this.evidence.get(this.point(body.key).key) ?? []).find((n) => n.evidenceId === body.evidenceId);
+        if (!note?.reuse) throw new WalkRuleError(RULES.reuseNotFlagged, 'reuse');
+        if (this.reuseAccepted.has(body.evidenceId)) throw new WalkRuleError(RULES.reuseAlreadyAccepted, 'reuse');
+        const reason = body.reason.trim().length;
+        if (reason < REUSE_REASON.min || reason > REUSE_REASON.max) throw new WalkRuleError(RULES.reuseReason, 'reuse');
         return;
       }
       case 'fact_answered': {
@@ -159,6 +169,9 @@ export class ChecklistWalk {
       case 'evidence_attached':
         this.evidence.set(e.key, [...(this.evidence.get(e.key) ?? []), e.evidence]);
         break;
+      case 'reuse_accepted':
+        this.reuseAccepted.set(e.evidenceId, { reason: e.reason, by: e.actor, at: e.at });
+        break;
       case 'permit_signed':
         this.signoffs.set(e.permitType, { by: e.actor, at: e.at });
         this.withdrawals.delete(e.permitType);
@@ -188,11 +201,16 @@ export class ChecklistWalk {
   /** Whether the point's evidence rule is met, and if not, what is missing. */
   evidenceGap(p: WalkPoint): LocalText | undefined {
     const notes = this.evidence.get(p.key) ?? [];
-    const photos = notes.filter((n) => n.kind === 'photo' && !n.flags?.length && (p.evidence.maxDistanceM === undefined || n.distance === 'pass')).length;
+    const photos = notes.filter((n) => n.kind === 'photo' && !n.flags?.length && this.reuseSettled(n) && (p.evidence.maxDistanceM === undefined || n.distance === 'pass')).length;
     if (photos < p.evidence.minPhotos) return photosMissing(p.evidence, photos);
     const longest = Math.max(0, ...notes.filter((n) => n.kind === 'video').map((n) => n.seconds ?? 0));
     if (longest < p.evidence.minVideoSeconds) return videoMissing(p.evidence.minVideoSeconds, longest);
     return undefined;
+  }
+
+  /** A photo repeating an earlier one counts only once the inspector has accepted it in writing. */
+  reuseSettled(n: EvidenceNote): boolean {
+    return !n.reuse || this.reuseAccepted.has(n.evidenceId);
   }
 
   /** What the point still lacks (a result, or the evidence its result needs); undefined when done. */

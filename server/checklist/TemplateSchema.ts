@@ -27,6 +27,11 @@ export const EvidenceRule = z
     maxDistanceM: z.number().positive().max(100_000).optional(),
     /** A continuous video segment of at least this many seconds. */
     minVideoSeconds: z.number().int().min(0).max(3600).default(0),
+    /**
+     * Each photo requested for the point comes with a fresh code the applicant writes down and holds
+     * in the picture, binding the photo to the moment it was asked for (challenge photo).
+     */
+    challengeCode: z.boolean().optional(),
   })
   .strict();
 export type EvidenceRule = z.infer<typeof EvidenceRule>;

@@ -140,5 +140,6 @@ function strictest(a: EvidenceRule, b: EvidenceRule): EvidenceRule {
     minPhotos: Math.max(a.minPhotos, b.minPhotos),
     minVideoSeconds: Math.max(a.minVideoSeconds, b.minVideoSeconds),
     maxDistanceM: distances.length ? Math.min(...distances) : undefined,
+    ...(a.challengeCode || b.challengeCode ? { challengeCode: true } : {}),
   };
 }

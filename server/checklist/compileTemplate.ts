@@ -53,6 +53,9 @@ export function compileTemplate(file: string, raw: unknown): InspectionTemplate 
       if (p.evidence.maxDistanceM !== undefined && p.evidence.minPhotos === 0) {
         throw new TemplateError(file, where, 'evidence.maxDistanceM', 'a distance limit needs at least one photo (minPhotos >= 1)');
       }
+      if (p.evidence.challengeCode && p.evidence.minPhotos === 0) {
+        throw new TemplateError(file, where, 'evidence.challengeCode', 'a challenge code is held in a photo: the point needs at least one (minPhotos >= 1)');
+      }
       points.push({
         id: p.id,
         requirementKey: p.requirementKey ?? `${spec.id}.${p.id}`,

@@ -38,6 +38,9 @@ export const RULES = {
   permitNotInWalk: both('本次勘验不包含该许可', 'This permit is not part of this inspection'),
   outcomeChanged: both('系统判定结果已变化，请刷新后重试', 'The computed outcome has changed; reload and try again'),
   overrideReason: both('更改系统判定结果需要填写不少于10个字的理由', 'Overriding the computed outcome needs a written reason of at least 10 characters'),
+  reuseNotFlagged: both('这张照片没有被标记为重复使用，无需采用', 'This photo is not flagged as reused; there is nothing to accept'),
+  reuseAlreadyAccepted: both('这张照片已经采用过了', 'This photo has already been accepted'),
+  reuseReason: both('采用重复照片需要填写 4 到 500 字的理由', 'Accepting a reused photo needs a written reason of 4 to 500 characters'),
 };
 
 export function unknownFact(key: string): LocalText {

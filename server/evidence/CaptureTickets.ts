@@ -13,6 +13,19 @@ export interface CaptureTicket {
   issuedBy: string;
   /** The phone's upload id that used it; retries of that same upload may use it again. */
   usedByRequest?: string;
+  /** On a challenge point: the code the applicant must hold in the picture, issued with the ticket. */
+  challenge?: { code: string; issuedAt: number };
+}
+
+/** Digits and capitals a person writes and reads back without doubt: no 0/O, 1/I/L, 2/Z, 5/S, 8/B. */
+export const CHALLENGE_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY';
+export const CHALLENGE_LENGTH = 6;
+
+/** A fresh code from the OS's random source, each character drawn without bias. */
+export function challengeCode(): string {
+  let code = '';
+  while (code.length < CHALLENGE_LENGTH) code += CHALLENGE_ALPHABET[crypto.randomInt(CHALLENGE_ALPHABET.length)];
+  return code;
 }
 
 /** A photo waiting on a weak connection may take a long time to arrive, but not longer than a join link lives. */
@@ -29,8 +42,10 @@ export class CaptureTickets {
     private readonly clock: Clock,
   ) {}
 
-  async issue(sessionId: string, pointKey: string, issuedBy: string): Promise<CaptureTicket> {
-    const ticket: CaptureTicket = { id: crypto.randomBytes(12).toString('base64url'), sessionId, pointKey, issuedAt: this.clock.now(), issuedBy };
+  async issue(sessionId: string, pointKey: string, issuedBy: string, opts: { challenge: boolean } = { challenge: false }): Promise<CaptureTicket> {
+    const issuedAt = this.clock.now();
+    const ticket: CaptureTicket = { id: crypto.randomBytes(12).toString('base64url'), sessionId, pointKey, issuedAt, issuedBy };
+    if (opts.challenge) ticket.challenge = { code: challengeCode(), issuedAt };
     await this.store.captureTickets.insert(ticket);
     return ticket;
   }

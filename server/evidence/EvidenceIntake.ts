@@ -1,7 +1,7 @@
 import exifr from 'exifr';
 import type { CaseRecord } from '../cases/CaseRecord';
 import { WalkRuleError } from '../checklist/ChecklistWalk';
-import type { WalkEventBody } from '../checklist/WalkEvent';
+import type { ReuseNote, WalkEventBody } from '../checklist/WalkEvent';
 import { distanceMetres } from '../geo/distance';
 import { distanceVerdict } from '../geo/distanceVerdict';
 import type { InspectionEvents } from '../inspection/InspectionEvents';
@@ -14,10 +14,13 @@ import { text } from '../platform/Text';
 import { newId } from '../platform/ids';
 import type { Store } from '../store/Store';
 import type { CaptureTickets } from './CaptureTickets';
-import type { EvidenceChain } from './EvidenceChain';
+import type { ChainedRecord, EvidenceChain } from './EvidenceChain';
 import type { EvidenceFiles } from './EvidenceFiles';
 import type { EvidenceItem } from './EvidenceItem';
 import { imageTypeOf } from './imageType';
+import { perceptualHashes } from './reuse/perceptualHash';
+import { ReuseCheck, type ReuseFinding } from './reuse/ReuseCheck';
+import type { SignedReceipt } from './receipts/UploadReceipt';
 import sharp from 'sharp';
 import { ImageRejected, MAX_INPUT_PIXELS, stampPhoto } from './Stamper';
 
@@ -81,6 +84,13 @@ export interface IntakeResult {
   original: EvidenceItem;
   stamped: EvidenceItem;
   duplicate: boolean;
+  /** The signed receipt for the upload's primary record (the original, or the frame); see receipts/UploadReceipt. */
+  receipt: SignedReceipt;
+}
+
+/** Signs the receipt for an upload's primary record (receipts/UploadReceipts). */
+export interface ReceiptIssuer {
+  issue(signed: ChainedRecord): SignedReceipt;
 }
 
 /**
@@ -102,8 +112,16 @@ export class EvidenceIntake {
     private readonly tickets: CaptureTickets,
     private readonly events: TypedEvents<InspectionEvents>,
     private readonly gate: EvidenceGate,
+    private readonly receipts: ReceiptIssuer,
     private readonly exifLimits: ExifLimits = { maxTimeSkewMs: 10 * 60_000, maxGpsMismatchM: 200 },
-  ) {}
+    /** Reused photos: the perceptual distance (bits) up to which a photo is near-identical to an earlier one. */
+    reuseNearBits?: number,
+  ) {
+    this.reuse = new ReuseCheck(store, reuseNearBits);
+  }
+
+  /** Finds an earlier photo, in any case, that a new one repeats. */
+  private readonly reuse: ReuseCheck;
 
   /** Uploads being taken in, by session and request id: a retry racing its own first attempt waits for it. */
   private readonly inFlight = new Map<string, Promise<IntakeResult>>();
@@ -132,7 +150,7 @@ export class EvidenceIntake {
       if (done) {
         // The first attempt may have stopped after storing the item (crash, closed walk): finish it.
         await this.attachToWalk(done);
-        return { original: done, stamped: (await this.derivativeOf(done)) ?? done, duplicate: true };
+        return { original: done, stamped: (await this.derivativeOf(done)) ?? done, duplicate: true, receipt: await this.receiptAgain(a.caseRecord.id, done) };
       }
     }
     const type = imageTypeOf(a.bytes);
@@ -176,49 +194,79 @@ export class EvidenceIntake {
       throw err;
     }
 
+    const looks = await perceptualHashes(a.bytes);
+
     // The session may have ended while the image was decoded and stamped: a sealed one takes nothing.
     if (!(await this.gate.walkOpen(a.sessionId))) throw new Conflict(EVIDENCE_AFTER_CLOSE, 'session no longer takes evidence');
     // A camera photo must answer an inspector's request: otherwise a gallery picture could pass as one.
-    if (a.source === 'photo') await this.tickets.redeem(a.captureTicket, a.sessionId, a.pointKey, a.requestId ?? '');
+    if (a.source === 'photo') {
+      const ticket = await this.tickets.redeem(a.captureTicket, a.sessionId, a.pointKey, a.requestId ?? '');
+      // A challenge point: the code shown when the inspector asked, and this arrival, bound into the signed record.
+      if (ticket.challenge) checked.challenge = { code: ticket.challenge.code, issuedAt: ticket.challenge.issuedAt, arrivedAt: serverTime };
+    }
     // Nothing is written before the image has decoded completely: a refused upload leaves nothing behind.
     const orig = await this.files.put(a.bytes, type.ext);
     const deriv = await this.files.put(stamped.jpeg, 'jpg');
-    const claimed = { ...a.claim, ...(exif ? { exif } : {}) };
-    const grade = a.source === 'frame' ? 'frame' : 'original';
-    const original: EvidenceItem = {
-      id: newId(12),
-      sessionId: a.sessionId,
-      pointKey: a.pointKey,
-      kind: 'photo',
-      grade,
-      sha256: orig.sha256,
-      mediaType: type.mediaType,
-      bytes: a.bytes.length,
-      serverTime,
-      claimed,
-      checked: { ...checked, source: a.source },
-      capturedBy: a.capturedBy,
-      requestId: a.requestId,
-    };
-    const derivative: EvidenceItem = {
-      ...original,
-      id: newId(12),
-      grade: 'stamped',
-      sha256: deriv.sha256,
-      mediaType: 'image/jpeg',
-      bytes: stamped.jpeg.length,
-      requestId: undefined,
-      parentSha256: orig.sha256,
-    };
-    // Order matters for a retry after a failure part-way: chain records first (a repeat only adds a
-    // truthful second record of the same bytes), then the items, whose presence makes a retry a
-    // duplicate, then the walk, which a duplicate completes if it is missing.
-    const common = { caseId: a.caseRecord.id, caseNumber: a.caseRecord.caseNumber, sessionId: a.sessionId, pointKey: a.pointKey, serverTime, claimed, checked: { ...checked, source: a.source }, capturedBy: a.capturedBy };
-    await this.chain.append({ ...common, kind: grade === 'frame' ? 'frame' : 'original', sha256: orig.sha256, bytes: a.bytes.length, mediaType: type.mediaType, file: `originals/${orig.sha256}.${type.ext}`, parentSha256: null });
-    await this.chain.append({ ...common, kind: 'stamped', sha256: deriv.sha256, bytes: stamped.jpeg.length, mediaType: 'image/jpeg', file: `derivatives/${deriv.sha256}.jpg`, parentSha256: orig.sha256 });
-    await this.store.evidence.insertAll([original, derivative]);
-    await this.attachToWalk(original);
-    return { original, stamped: derivative, duplicate: false };
+    // From the search for an earlier copy to storing this photo's fingerprint, one photo at a time:
+    // two copies arriving together must not both pass as the first.
+    const endTurn = await this.reuse.turn();
+    try {
+      // Signed with the record: a photo repeating an earlier one (any case) says so, and counts only once accepted.
+      checked.reuse = await this.reuse.find(a.caseRecord.id, orig.sha256, looks);
+      const claimed = { ...a.claim, ...(exif ? { exif } : {}) };
+      const grade = a.source === 'frame' ? 'frame' : 'original';
+      const original: EvidenceItem = {
+        id: newId(12),
+        sessionId: a.sessionId,
+        pointKey: a.pointKey,
+        kind: 'photo',
+        grade,
+        sha256: orig.sha256,
+        mediaType: type.mediaType,
+        bytes: a.bytes.length,
+        serverTime,
+        claimed,
+        checked: { ...checked, source: a.source },
+        capturedBy: a.capturedBy,
+        requestId: a.requestId,
+      };
+      const derivative: EvidenceItem = {
+        ...original,
+        id: newId(12),
+        grade: 'stamped',
+        sha256: deriv.sha256,
+        mediaType: 'image/jpeg',
+        bytes: stamped.jpeg.length,
+        requestId: undefined,
+        parentSha256: orig.sha256,
+      };
+      // Order matters for a retry after a failure part-way: chain records first (a repeat only adds a
+      // truthful second record of the same bytes), then the items, whose presence makes a retry a
+      // duplicate, then the walk, which a duplicate completes if it is missing.
+      const common = { caseId: a.caseRecord.id, caseNumber: a.caseRecord.caseNumber, sessionId: a.sessionId, pointKey: a.pointKey, serverTime, claimed, checked: { ...checked, source: a.source }, capturedBy: a.capturedBy };
+      const primary = await this.chain.append({ ...common, kind: grade === 'frame' ? 'frame' : 'original', sha256: orig.sha256, bytes: a.bytes.length, mediaType: type.mediaType, file: `originals/${orig.sha256}.${type.ext}`, parentSha256: null });
+      await this.chain.append({ ...common, kind: 'stamped', sha256: deriv.sha256, bytes: stamped.jpeg.length, mediaType: 'image/jpeg', file: `derivatives/${deriv.sha256}.jpg`, parentSha256: orig.sha256 });
+      await this.store.transaction(async () => {
+        await this.store.evidence.insertAll([original, derivative]);
+        await this.reuse.remember({ evidenceId: original.id, caseId: a.caseRecord.id, caseNumber: a.caseRecord.caseNumber, sessionId: a.sessionId, pointKey: a.pointKey, sha256: orig.sha256, phash: looks.whole, phashCentre: looks.centre, createdAt: serverTime });
+      });
+      await this.attachToWalk(original);
+      return { original, stamped: derivative, duplicate: false, receipt: this.receipts.issue(primary) };
+    } finally {
+      endTurn();
+    }
+  }
+
+  /**
+   * A retry of an upload already taken in (its first answer was lost): the receipt is signed again
+   * for the same record, so the phone still gets one. Its checkpoint time is the next one from now.
+   */
+  private async receiptAgain(caseId: string, done: EvidenceItem): Promise<SignedReceipt> {
+    const kind = done.grade === 'frame' ? 'frame' : 'original';
+    const records = await this.chain.list(caseId);
+    const primary = records.find((r) => r.record.kind === kind && r.record.sessionId === done.sessionId && r.record.sha256 === done.sha256 && r.record.serverTime === done.serverTime);
+    if (!primary) throw new Error(`no chain record for evidence ${done.id}`);
+    return this.receipts.issue(primary);
   }
 
   /**
@@ -241,7 +289,7 @@ export class EvidenceIntake {
     const c = original.checked;
     await this.gate.changeWalk(
       original.sessionId,
-      { type: 'evidence_attached', key: original.pointKey, evidence: { evidenceId: original.id, kind: 'photo', distance: c.distance, source: c.source ?? (original.grade === 'frame' ? 'frame' : 'photo'), flags: c.flags } },
+      { type: 'evidence_attached', key: original.pointKey, evidence: { evidenceId: original.id, kind: 'photo', distance: c.distance, source: c.source ?? (original.grade === 'frame' ? 'frame' : 'photo'), flags: c.flags, reuse: reuseNote(c.reuse) } },
       original.capturedBy,
     );
   }
@@ -321,4 +369,9 @@ function exifTime(text: string | undefined, offset: string | undefined): number 
   const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${offset && /^[+-]\d{2}:\d{2}$/.test(offset) ? offset : '+08:00'}`;
   const t = Date.parse(iso);
   return Number.isNaN(t) ? undefined : t;
+}
+
+/** What the checklist keeps of a reuse finding: enough to word it and to hold the photo back until accepted. */
+function reuseNote(r: ReuseFinding | null | undefined): ReuseNote | undefined {
+  return r ? { kind: r.kind, caseNumber: r.caseNumber, sameCase: r.sameCase, photoNumber: r.photoNumber, evidenceId: r.evidenceId } : undefined;
 }

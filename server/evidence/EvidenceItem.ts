@@ -1,3 +1,5 @@
+import type { ReuseFinding } from './reuse/ReuseCheck';
+
 /**
  * One piece of evidence attached to a checklist point. What the phone claimed (its position and
  * accuracy) is kept apart from what the server checked (distance, rule verdict).
@@ -29,6 +31,8 @@ export interface EvidenceItem {
     toMs?: number;
     seconds?: number;
     durationMs?: number;
+    /** An earlier photo (any case) this one repeats, or null when none; absent on items from before the check. */
+    reuse?: ReuseFinding | null;
   };
   capturedBy: string;
   /** The phone's id for this photo: a retried upload finds the item it already made. */

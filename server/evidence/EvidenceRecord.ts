@@ -40,4 +40,9 @@ export interface SignedRecord {
   hash: string;
   /** Ed25519 signature (base64) over the same canonical bytes. */
   signature: string;
+  /**
+   * 国密 (EVIDENCE_SIGNATURE=sm2|both): SM2 over SM3 with the default ID 1234567812345678, base64
+   * DER, over the same bytes, by the SM2 key `keyId`. An addition: the Ed25519 signature is always there.
+   */
+  sm2?: { keyId: string; signature: string };
 }

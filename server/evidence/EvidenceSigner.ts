@@ -1,99 +1,143 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadActiveKey, replaceActiveKey, type ActiveKey } from './keys/ActiveKey';
+import { statementBytes, type SignedKeyRotation } from './keys/KeyRotationStatement';
+import { readPublishedKeys, type PublishedKey } from './keys/PublishedKey';
+import { shanghaiTime } from './shanghaiTime';
 
-/** A public evidence key as the office publishes it: every key that ever signed stays listed. */
-export interface PublishedKey {
-  keyId: string;
-  alg: 'Ed25519';
-  publicKeyPem: string;
-  /** Server time (ms) the key started signing. */
-  activeFrom: number;
-  /** Server time (ms) it was retired; its private half was destroyed then. */
-  retiredAt: number | null;
+export { keyIdOf } from './keys/ActiveKey';
+export type { PublishedKey } from './keys/PublishedKey';
+
+/** Which signatures each record gets (EVIDENCE_SIGNATURE). Ed25519 signs in every mode; sm2 and both add SM2. */
+export type SignatureMode = 'ed25519' | 'sm2' | 'both';
+
+export interface SignerOptions {
+  mode?: SignatureMode;
+  /** EVIDENCE_KEY_PASSPHRASE: encrypts the private key files at rest. */
+  passphrase?: string;
 }
 
-const ACTIVE_KEY = 'evidence-ed25519.key';
+/** A record's signatures: Ed25519 always (the one `alg`/`keyId` of the record name), SM2 when on. */
+export interface RecordSignatures {
+  signature: string;
+  sm2?: { keyId: string; signature: string };
+}
+
+/** The keys signing now. Replaced as a whole on rotation, never changed in place. */
+interface Keys {
+  ed25519: ActiveKey;
+  sm2?: ActiveKey;
+}
+
+/** Statements of rotations not yet in the office log (written by the offline script too). */
+export const PENDING_ROTATIONS = path.join('rotations', 'pending');
 
 /**
- * The server's Ed25519 evidence key: made on first start under the data dir and kept. Records
- * name the key id (hash of the public key) so keys can rotate: a rotation destroys the old private
- * key, keeps its public half in `keys/public/`, and old records still verify against it.
+ * The server's evidence keys under `<data>/keys/`: Ed25519, plus SM2 (国密) when EVIDENCE_SIGNATURE
+ * asks for it. Records name the Ed25519 key id (hash of the public key) so keys can rotate: a
+ * rotation destroys the old private key, keeps its public half in `keys/public/`, and old records
+ * still verify against it. Rotation works on a running server: signing reads the key set once, so
+ * a record is signed entirely by the old set or entirely by the new one.
  */
 export class EvidenceSigner {
+  private keys: Keys;
+
   private constructor(
-    private readonly privateKey: crypto.KeyObject,
-    readonly publicKeyPem: string,
-    readonly keyId: string,
+    keys: Keys,
     private readonly keysDir: string,
-  ) {}
+    private readonly passphrase: string | undefined,
+  ) {
+    this.keys = keys;
+  }
 
-  static loadOrCreate(dataDir: string, now = Date.now()): EvidenceSigner {
+  static loadOrCreate(dataDir: string, now = Date.now(), opts: SignerOptions = {}): EvidenceSigner {
     const dir = path.join(dataDir, 'keys');
-    const keyFile = path.join(dir, ACTIVE_KEY);
-    if (!fs.existsSync(keyFile)) writeNewPrivateKey(dir);
-    const privateKey = crypto.createPrivateKey(fs.readFileSync(keyFile));
-    const publicKey = crypto.createPublicKey(privateKey);
-    const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const signer = new EvidenceSigner(privateKey, publicKeyPem, keyIdOf(publicKey), dir);
-    // Data dirs from before key publishing kept only the private key: publish its public half now.
-    if (!fs.existsSync(publishedFile(dir, signer.keyId))) {
-      writeAtomic(publishedFile(dir, signer.keyId), JSON.stringify({ keyId: signer.keyId, alg: 'Ed25519', publicKeyPem, activeFrom: now, retiredAt: null } satisfies PublishedKey, null, 2));
-    }
-    return signer;
+    const mode = opts.mode ?? 'ed25519';
+    const keys: Keys = { ed25519: loadActiveKey(dir, 'Ed25519', opts.passphrase, now) };
+    if (mode !== 'ed25519') keys.sm2 = loadActiveKey(dir, 'SM2', opts.passphrase, now);
+    return new EvidenceSigner(keys, dir, opts.passphrase);
   }
 
-  /**
-   * Retires the active key and makes a new one. Run with the server stopped: a running server
-   * keeps signing with the key it loaded until it restarts.
-   */
-  static rotate(dataDir: string, now = Date.now()): { retired: string; active: string } {
-    const old = EvidenceSigner.loadOrCreate(dataDir, now);
-    const published = JSON.parse(fs.readFileSync(publishedFile(old.keysDir, old.keyId), 'utf8')) as PublishedKey;
-    writeAtomic(publishedFile(old.keysDir, old.keyId), JSON.stringify({ ...published, retiredAt: now }, null, 2));
-    const keyFile = path.join(old.keysDir, ACTIVE_KEY);
-    // Destroy the private half so nobody can sign back-dated records with a retired key.
-    fs.writeFileSync(keyFile, crypto.randomBytes(fs.statSync(keyFile).size));
-    fs.unlinkSync(keyFile);
-    return { retired: old.keyId, active: EvidenceSigner.loadOrCreate(dataDir, now).keyId };
+  /** Offline rotation (npm run rotate-key, server stopped); the statements wait in keys/rotations/pending for the next start. */
+  static rotate(dataDir: string, now = Date.now(), opts: SignerOptions = {}): { retired: string; active: string; statements: SignedKeyRotation[] } {
+    const signer = EvidenceSigner.loadOrCreate(dataDir, now, opts);
+    const retired = signer.keyId;
+    const statements = signer.rotate(now);
+    return { retired, active: signer.keyId, statements };
   }
 
-  /** Every key this server has signed with, newest first. */
+  get keyId(): string {
+    return this.keys.ed25519.keyId;
+  }
+
+  get publicKeyPem(): string {
+    return this.keys.ed25519.publicKeyPem;
+  }
+
+  /** The active SM2 key id, when SM2 signing is on. */
+  get sm2KeyId(): string | undefined {
+    return this.keys.sm2?.keyId;
+  }
+
+  /** Every key this server has signed with (both algorithms), newest first. */
   publishedKeys(): PublishedKey[] {
-    const dir = path.join(this.keysDir, 'public');
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as PublishedKey)
-      .sort((a, b) => b.activeFrom - a.activeFrom);
+    return readPublishedKeys(this.keysDir);
   }
 
   publicKeyPemOf(keyId: string): string | undefined {
     return this.publishedKeys().find((k) => k.keyId === keyId)?.publicKeyPem;
   }
 
+  /** Ed25519 signature (base64) with the active key. */
   sign(data: Buffer): string {
-    return crypto.sign(null, data, this.privateKey).toString('base64');
+    return this.keys.ed25519.sign(data).toString('base64');
+  }
+
+  /**
+   * Every signature a record gets, from one key set. The caller must take `keyId` for the record
+   * in the same synchronous stretch as this call (no await between): a rotation can only happen
+   * between two turns of the event loop.
+   */
+  signatures(canonical: Buffer): RecordSignatures {
+    const keys = this.keys;
+    const signature = keys.ed25519.sign(canonical).toString('base64');
+    return keys.sm2 ? { signature, sm2: { keyId: keys.sm2.keyId, signature: keys.sm2.sign(canonical).toString('base64') } } : { signature };
+  }
+
+  /**
+   * Replaces every active key (Ed25519, and SM2 when on) with a new one, in files and in memory.
+   * Each rotation gets a statement signed by the retired and the new key, kept in
+   * keys/rotations/pending/ until the office log has it (EvidenceKeyRotation delivers it).
+   */
+  rotate(now = Date.now()): SignedKeyRotation[] {
+    const before = this.keys;
+    // Each swap is one assignment, so no signing sees half a key set; the SM2 swap follows at once
+    // (and if making the SM2 key failed, the Ed25519 key already in place still signs).
+    const ed25519 = replaceActiveKey(this.keysDir, before.ed25519, this.passphrase, now);
+    this.keys = { ...before, ed25519 };
+    if (before.sm2) this.keys = { ed25519, sm2: replaceActiveKey(this.keysDir, before.sm2, this.passphrase, now) };
+    const after = this.keys;
+    const statements = [rotation(before.ed25519, after.ed25519, now)];
+    if (before.sm2 && after.sm2) statements.push(rotation(before.sm2, after.sm2, now));
+    for (const s of statements) writePending(this.keysDir, s);
+    return statements;
+  }
+
+  /** Where rotation statements wait for the office log. */
+  pendingRotationsDir(): string {
+    return path.join(this.keysDir, PENDING_ROTATIONS);
   }
 }
 
-export function keyIdOf(publicKey: crypto.KeyObject): string {
-  return crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+function rotation(retired: ActiveKey, next: ActiveKey, at: number): SignedKeyRotation {
+  const statement = { v: 1 as const, kind: 'key_rotation' as const, alg: next.alg, retiredKeyId: retired.keyId, newKeyId: next.keyId, newPublicKeyPem: next.publicKeyPem, at, atText: shanghaiTime(at) };
+  const bytes = statementBytes(statement);
+  return { statement, retiredSignature: retired.sign(bytes).toString('base64'), newSignature: next.sign(bytes).toString('base64') };
 }
 
-function writeNewPrivateKey(dir: string): void {
+function writePending(keysDir: string, s: SignedKeyRotation): void {
+  const dir = path.join(keysDir, PENDING_ROTATIONS);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { privateKey } = crypto.generateKeyPairSync('ed25519');
-  writeAtomic(path.join(dir, ACTIVE_KEY), privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
-}
-
-function publishedFile(keysDir: string, keyId: string): string {
-  return path.join(keysDir, 'public', `${keyId}.json`);
-}
-
-function writeAtomic(file: string, content: string, mode = 0o644): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, content, { mode });
-  fs.renameSync(tmp, file);
+  // Named by time then key, so delivery keeps the order rotations happened in.
+  fs.writeFileSync(path.join(dir, `${String(s.statement.at).padStart(15, '0')}-${s.statement.newKeyId}.json`), JSON.stringify(s, null, 2));
 }

@@ -13,7 +13,10 @@ import { accountRoutes } from './routes/accountRoutes';
 import { authRoutes } from './routes/authRoutes';
 import { caseRoutes } from './routes/caseRoutes';
 import { evidenceRoutes } from './routes/evidenceRoutes';
+import { evidenceKeyRoutes, type KeyRotator } from './routes/evidenceKeyRoutes';
+import { logRoutes, type PublishedLog } from './routes/logRoutes';
 import { pageRoutes } from './routes/pageRoutes';
+import { receiptRoutes, type ReceiptDesk } from './routes/receiptRoutes';
 import { recordingAdminRoutes, type RecordingAdmin } from './routes/recordingAdminRoutes';
 import { replayRoutes } from './routes/replayRoutes';
 import type { SessionReplay } from '../recording/timeline/SessionReplay';
@@ -24,7 +27,7 @@ import { sessionRoutes } from './routes/sessionRoutes';
 export type { HttpDeps } from './HttpContext';
 
 /** Express adapter: parses requests, calls the domain, renders pages. No domain logic here. */
-export function createHttpApp(deps: HttpDeps & { intake: CaseIntake; recordingAdmin: RecordingAdmin; replay: SessionReplay; reviews: ReviewDesk }): express.Express {
+export function createHttpApp(deps: HttpDeps & { intake: CaseIntake; recordingAdmin: RecordingAdmin; keyRotation: KeyRotator; officeLog: PublishedLog; receipts: ReceiptDesk; replay: SessionReplay; reviews: ReviewDesk }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -39,6 +42,9 @@ export function createHttpApp(deps: HttpDeps & { intake: CaseIntake; recordingAd
   const ctx = httpContext(deps);
   app.use(pageRoutes(ctx), authRoutes(ctx), accountRoutes(ctx), caseRoutes(ctx, deps.intake), sessionRoutes(ctx, deps.intake), evidenceRoutes(ctx));
   app.use(recordingAdminRoutes(ctx, deps.recordingAdmin));
+  app.use(evidenceKeyRoutes(ctx, deps.keyRotation));
+  app.use(logRoutes(deps.officeLog));
+  app.use(receiptRoutes(ctx, deps.receipts));
   app.use(replayRoutes(ctx, deps.replay));
   app.use(reviewRoutes(ctx, deps.reviews));
 

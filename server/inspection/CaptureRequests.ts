@@ -1,7 +1,7 @@
 import { Conflict, NotFound } from '../platform/errors';
 import { text } from '../platform/Text';
 import type { TypedEvents } from '../platform/TypedEvents';
-import type { CaptureProgress } from '../protocol/signaling';
+import type { CaptureAsked, CaptureChallenge, CaptureProgress } from '../protocol/signaling';
 import type { InspectionEvents } from './InspectionEvents';
 import type { InspectionLifecycle } from './InspectionLifecycle';
 import type { InspectionWalks } from './InspectionWalks';
@@ -9,7 +9,8 @@ import { acceptsWalkChanges } from './SessionState';
 
 /** Issues the one-time ticket a camera photo must carry back (see evidence/CaptureTickets). */
 export interface TicketIssuer {
-  issue(sessionId: string, pointKey: string, issuedBy: string): Promise<{ id: string }>;
+  /** `challenge`: the point asks for a fresh code in the picture (template flag evidence.challengeCode). */
+  issue(sessionId: string, pointKey: string, issuedBy: string, opts?: { challenge: boolean }): Promise<{ id: string; challenge?: CaptureChallenge }>;
 }
 
 /** The inspector asks the phone for a full-resolution photo of a point; the phone reports how it goes. */
@@ -21,12 +22,14 @@ export class CaptureRequests {
     private readonly events: TypedEvents<InspectionEvents>,
   ) {}
 
-  async request(sessionId: string, pointKey: string, actor: string): Promise<void> {
+  /** Asks the phone for the photo; on a challenge point, the console is told the code it issued. */
+  async request(sessionId: string, pointKey: string, actor: string): Promise<CaptureAsked> {
     const { session } = await this.lifecycle.session(sessionId);
     if (!acceptsWalkChanges(session.state)) throw new Conflict(text('检查清单已结束，不能再请求拍照', 'The checklist is closed; no more photos can be requested'), `session is ${session.state}`);
-    await this.requirePoint(sessionId, pointKey);
-    const ticket = await this.tickets.issue(sessionId, pointKey, actor);
-    this.events.emit('capture.requested', { sessionId, ask: { pointKey, captureId: ticket.id } });
+    const point = await this.requirePoint(sessionId, pointKey);
+    const ticket = await this.tickets.issue(sessionId, pointKey, actor, { challenge: point.evidence.challengeCode === true });
+    this.events.emit('capture.requested', { sessionId, ask: { pointKey, captureId: ticket.id, ...(ticket.challenge ? { challenge: ticket.challenge } : {}) } });
+    return { challenge: ticket.challenge ?? null };
   }
 
   async progress(sessionId: string, progress: CaptureProgress): Promise<void> {
@@ -34,7 +37,9 @@ export class CaptureRequests {
     this.events.emit('capture.progress', { sessionId, progress });
   }
 
-  private async requirePoint(sessionId: string, pointKey: string): Promise<void> {
-    if (!(await this.walks.walk(sessionId)).plan.points.some((p) => p.key === pointKey)) throw new NotFound(text('检查项不存在', 'No such checklist point'), `unknown point ${pointKey}`);
+  private async requirePoint(sessionId: string, pointKey: string) {
+    const point = (await this.walks.walk(sessionId)).plan.points.find((p) => p.key === pointKey);
+    if (!point) throw new NotFound(text('检查项不存在', 'No such checklist point'), `unknown point ${pointKey}`);
+    return point;
   }
 }

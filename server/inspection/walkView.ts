@@ -37,7 +37,9 @@ export function walkView(sessionId: string, walk: ChecklistWalk, lang: 'zh-CN' |
         answeredAt: a?.at,
         evidenceGap: walk.evidenceGap(p)?.[lang],
         evidenceCount: walk.evidence.get(p.key)?.length ?? 0,
-        photos: (walk.evidence.get(p.key) ?? []).filter((e) => e.kind === 'photo').map((e) => ({ id: e.evidenceId, distance: e.distance, source: e.source ?? 'photo', flags: e.flags ?? [] })),
+        photos: (walk.evidence.get(p.key) ?? [])
+          .filter((e) => e.kind === 'photo')
+          .map((e) => ({ id: e.evidenceId, distance: e.distance, source: e.source ?? 'photo', flags: e.flags ?? [], ...(e.reuse ? { reuse: { ...e.reuse, accepted: walk.reuseAccepted.get(e.evidenceId) } } : {}) })),
         sources: p.sources.map((s) => ({ permitType: s.permitType, templateId: s.templateId, templateVersion: s.templateVersion, pointId: s.pointId, clause: s.clause })),
       };
     }),

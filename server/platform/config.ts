@@ -43,9 +43,18 @@ const EnvSchema = z.object({
   GALLERY_UPLOADS: bool.default('false'),
   EXIF_MAX_TIME_SKEW_MINUTES: z.coerce.number().positive().max(7 * 24 * 60).default(10),
   EXIF_MAX_GPS_MISMATCH_M: z.coerce.number().positive().max(100_000).default(200),
+  // Reused photos: how many of 64 perceptual-hash bits may differ for "near-identical"; 0 flags identical bytes only.
+  PHOTO_REUSE_NEAR_BITS: z.coerce.number().int().min(0).max(20).default(10),
   // The office named on the phone page: a shop owner is asked for camera and location only after seeing who asks.
   OFFICE_NAME: z.string().trim().min(1).max(60).default('行政审批服务局'),
   OFFICE_NAME_EN: z.string().trim().min(1).max(100).default('Administrative Approval Service Bureau'),
+  // 国密: SM2 signs each record as well as Ed25519 (sm2 and both alike: Ed25519 keeps the chain verifiable by every tool).
+  EVIDENCE_SIGNATURE: z.enum(['ed25519', 'sm2', 'both']).default('ed25519'),
+  EVIDENCE_KEY_PASSPHRASE: z.string().min(8).optional(),
+  // The office log: a signed checkpoint this often when it grew; each checkpoint time-stamped (RFC 3161) when TSA_URL is set.
+  LOG_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  TSA_URL: z.string().url().optional(),
+  TSA_CA_FILE: z.string().optional(),
 });
 
 export interface Config {
@@ -72,8 +81,14 @@ export interface Config {
   seedDemo: boolean;
   /** Whether the phone may send an existing photo from its gallery, and how far its EXIF may stray. */
   gallery: { allowed: boolean; maxExifTimeSkewMs: number; maxExifGpsMismatchM: number };
+  /** Reused photos: the perceptual distance (bits) up to which a photo is near-identical to an earlier one; 0: identical bytes only. */
+  photoReuse: { nearBits: number };
   /** The approval office's name as the phone page and the link-error pages show it. */
   office: { 'zh-CN': string; en: string };
+  /** Which signatures each evidence record gets, and the passphrase that encrypts the private keys at rest. */
+  evidenceKeys: { signature: 'ed25519' | 'sm2' | 'both'; passphrase?: string };
+  /** The office-wide log: checkpoint period, and the RFC 3161 authority with the CA its tokens chain to. */
+  officeLog: { checkpointEveryMs: number; tsaUrl?: string; tsaCaFile?: string };
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.TLS === 'off' && !isLoopback(e.HOST)) {
     // Phones only grant camera and location on a secure origin; plain HTTP is for local development.
     throw new ConfigError('TLS=off is only allowed when HOST is a loopback address (127.0.0.1 / localhost)');
+  }
+  if (e.TSA_URL && !e.TSA_CA_FILE) {
+    // Without the CA nobody, the server included, can check a token: refuse rather than keep unverifiable ones.
+    throw new ConfigError('TSA_URL needs TSA_CA_FILE: the CA certificate the time-stamping authority\'s tokens chain to');
   }
   if ((e.TLS_CERT && !e.TLS_KEY) || (!e.TLS_CERT && e.TLS_KEY)) {
     throw new ConfigError('TLS_CERT and TLS_KEY must be given together');
@@ -121,6 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconnectGraceMs: e.RECONNECT_GRACE_SECONDS * 1000,
     seedDemo: e.SEED_DEMO,
     gallery: { allowed: e.GALLERY_UPLOADS, maxExifTimeSkewMs: e.EXIF_MAX_TIME_SKEW_MINUTES * 60_000, maxExifGpsMismatchM: e.EXIF_MAX_GPS_MISMATCH_M },
+    photoReuse: { nearBits: e.PHOTO_REUSE_NEAR_BITS },
     office: { 'zh-CN': e.OFFICE_NAME, en: e.OFFICE_NAME_EN },
+    evidenceKeys: { signature: e.EVIDENCE_SIGNATURE, passphrase: e.EVIDENCE_KEY_PASSPHRASE },
+    officeLog: { checkpointEveryMs: e.LOG_CHECKPOINT_SECONDS * 1000, tsaUrl: e.TSA_URL, tsaCaFile: e.TSA_CA_FILE && path.resolve(e.TSA_CA_FILE) },
   };
 }

@@ -90,10 +90,24 @@ export type CameraState = z.infer<typeof CameraState>;
 const PointKey = labelled(z.string().min(1).max(200), text('检查项', 'Checklist point'));
 export const CaptureRequest = z.object({ pointKey: PointKey });
 export type CaptureRequest = z.infer<typeof CaptureRequest>;
-/** What the phone receives: the point and the ticket its photo must carry back. */
+/**
+ * A challenge point's fresh code (see evidence/CaptureTickets): shown on the console, written on
+ * paper by the applicant and held in the picture; the photo's record keeps it with both times.
+ */
+export interface CaptureChallenge {
+  code: string;
+  /** Server time (ms) the code was issued. */
+  issuedAt: number;
+}
+/** What the phone receives: the point and the ticket its photo must carry back (and the code to show, on a challenge point). */
 export interface CaptureAsk {
   pointKey: string;
   captureId: string;
+  challenge?: CaptureChallenge;
+}
+/** What the inspector's console is told on asking: the code to compare with the photo, on a challenge point. */
+export interface CaptureAsked {
+  challenge: CaptureChallenge | null;
 }
 /**
  * How a requested photo is going, as the console shows it. The phone reports taking, uploading,
@@ -252,8 +266,9 @@ export interface ClientToServerEvents {
   'walk:note': (req: unknown, ack: Ack<null>) => void;
   'walk:fact': (req: unknown, ack: Ack<null>) => void;
   'walk:sign': (req: unknown, ack: Ack<null>) => void;
+  'walk:accept_reuse': (req: unknown, ack: Ack<null>) => void;
   'walk:close': (req: unknown, ack: Ack<null>) => void;
-  'capture:request': (req: unknown, ack: Ack<null>) => void;
+  'capture:request': (req: unknown, ack: Ack<CaptureAsked>) => void;
   'capture:progress': (req: unknown, ack: Ack<null>) => void;
   'point:video': (req: unknown, ack: Ack<PointVideoStatus | null>) => void;
 }

@@ -20,6 +20,12 @@ export const AnswerFactRequest = z.object({
   value: labelled(z.union([z.string().max(200), z.number().finite(), z.boolean()]), text('经营情况的值', 'Business fact value')),
 });
 export const SignPermitRequest = z.object({ permitType: PermitTypeInput });
+/** Counts a photo flagged as reused anyway: the inspector's written reason goes into the signed checklist log. */
+export const AcceptReuseRequest = z.object({
+  key: Key,
+  evidenceId: labelled(z.string().min(1).max(64), text('照片', 'Photo')),
+  reason: humanText({ label: text('采用理由', 'Reason for accepting'), min: 4, max: 500, multiline: true, minMessage: text('请填写采用理由（至少 4 个字）', 'Write a reason for accepting (at least 4 characters)') }),
+});
 export const CloseWalkRequest = z.object({
   outcome: labelled(Outcome, text('勘验结论', 'Outcome')),
   computed: labelled(Outcome, text('系统判定', 'Computed outcome')),
@@ -38,7 +44,8 @@ export interface WalkPointView {
   required: boolean;
   severity: 'major' | 'minor';
   critical: boolean;
-  evidence: { minPhotos: number; maxDistanceM?: number; minVideoSeconds: number };
+  /** challengeCode: each requested photo holds a fresh code the console shows (challenge photo). */
+  evidence: { minPhotos: number; maxDistanceM?: number; minVideoSeconds: number; challengeCode?: boolean };
   applies: boolean;
   result?: string;
   note?: string;
@@ -46,8 +53,21 @@ export interface WalkPointView {
   evidenceGap?: string;
   evidenceCount: number;
   /** Attached photos: the original's evidence id, its distance verdict, where it came from, and any doubts (gallery EXIF). */
-  photos: Array<{ id: string; distance?: 'pass' | 'fail' | 'uncertain'; source: 'photo' | 'frame' | 'gallery'; flags: string[] }>;
+  photos: Array<{ id: string; distance?: 'pass' | 'fail' | 'uncertain'; source: 'photo' | 'frame' | 'gallery'; flags: string[]; reuse?: ReusedPhotoView }>;
   sources: Array<{ permitType: string; templateId: string; templateVersion: string; pointId: string; clause: string }>;
+}
+
+/**
+ * A photo that repeats an earlier one (`sameCase`: of this case, its photo number `photoNumber`; otherwise
+ * of case `caseNumber`). It does not count towards the point's rule until `accepted`.
+ */
+export interface ReusedPhotoView {
+  kind: 'identical' | 'near';
+  caseNumber: string;
+  sameCase: boolean;
+  photoNumber: number;
+  evidenceId: string;
+  accepted?: { reason: string; by: string; at: number };
 }
 
 /** A department's sign-off that a later change took back: who had signed, who changed what, and when. */

@@ -7,7 +7,7 @@ import type { CaptureRequests } from '../inspection/CaptureRequests';
 import type { InspectionLifecycle } from '../inspection/InspectionLifecycle';
 import { Forbidden, Unavailable } from '../platform/errors';
 import { text } from '../platform/Text';
-import { AnswerFactRequest, CloseWalkRequest, OpenPointRequest, SetNoteRequest, SetResultRequest, SignPermitRequest } from '../protocol/walk';
+import { AcceptReuseRequest, AnswerFactRequest, CloseWalkRequest, OpenPointRequest, SetNoteRequest, SetResultRequest, SignPermitRequest } from '../protocol/walk';
 import {
   CameraRequest,
   CameraState,
@@ -37,9 +37,9 @@ export interface HandlerContext {
 
 /**
  * Who may send an event: any page in the call, only the phone, or only an inspector working the
- * case. `sign` also needs the department of the permit in the message.
+ * case. `sign` also needs the department of the permit in the message; `accept_reuse` counts a reused photo.
  */
-export type Access = 'participant' | 'applicant' | 'inspector' | 'sign';
+export type Access = 'participant' | 'applicant' | 'inspector' | 'sign' | 'accept_reuse';
 
 interface Handler<S extends z.ZodTypeAny, R> {
   schema: S;
@@ -59,6 +59,7 @@ export function actionFor(access: Access, identity: PageIdentity): Action {
   }
   if (access === 'applicant') throw new Forbidden(text('只有申请人的手机可以发送此消息', 'Only the applicant’s phone may send this message'), 'staff sent an applicant event');
   if (access === 'participant') return identity.callRole === 'observer' ? 'session.observe' : 'session.join';
+  if (access === 'accept_reuse') return 'evidence.accept_reuse';
   return access === 'sign' ? 'session.sign' : 'session.work';
 }
 
@@ -98,8 +99,7 @@ export const IN_CALL_HANDLERS = {
   }),
   'capture:request': handler(CaptureRequest, 'inspector', async ({ call, captures, identity }, req) => {
     call.requireApplicant();
-    await captures.request(identity.sessionId, req.pointKey, actorName(identity));
-    return null;
+    return captures.request(identity.sessionId, req.pointKey, actorName(identity));
   }),
   'capture:progress': handler(CaptureProgress, 'applicant', async ({ captures, identity }, req) => {
     await captures.progress(identity.sessionId, req);
@@ -115,6 +115,7 @@ export const IN_CALL_HANDLERS = {
   'walk:note': handler(SetNoteRequest, 'inspector', (ctx, req) => walkChange(ctx, { type: 'note_set', key: req.key, note: req.note })),
   'walk:fact': handler(AnswerFactRequest, 'inspector', (ctx, req) => walkChange(ctx, { type: 'fact_answered', fact: req.fact, value: req.value })),
   'walk:sign': handler(SignPermitRequest, 'sign', (ctx, req) => walkChange(ctx, { type: 'permit_signed', permitType: req.permitType })),
+  'walk:accept_reuse': handler(AcceptReuseRequest, 'accept_reuse', (ctx, req) => walkChange(ctx, { type: 'reuse_accepted', key: req.key, evidenceId: req.evidenceId, reason: req.reason })),
   'walk:close': handler(CloseWalkRequest, 'inspector', async ({ lifecycle, identity }, req) => {
     await lifecycle.closeWalk(identity.sessionId, req, actorName(identity));
     return null;

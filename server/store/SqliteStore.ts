@@ -16,6 +16,8 @@ import type { CaptureTicket } from '../evidence/CaptureTickets';
 import { caseRows, assignmentRows } from './sqlite/caseRows';
 import { accountRows, loginRows } from './sqlite/accountRows';
 import { segmentRows, pendingClipRows, reviewCommentRows, recordingViewRows } from './sqlite/recordingRows';
+import { logRows } from './sqlite/logRows';
+import { fingerprintRows } from './sqlite/fingerprintRows';
 import type { Store } from './Store';
 import { MIGRATIONS } from './migrations';
 
@@ -46,6 +48,8 @@ export class SqliteStore implements Store {
     this.pendingClips = this.gated(pendingClipRows(db));
     this.reviewComments = this.gated(reviewCommentRows(db));
     this.recordingViews = this.gated(recordingViewRows(db));
+    this.officeLog = this.gated(logRows(db));
+    this.fingerprints = this.gated(fingerprintRows(db));
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -109,6 +113,8 @@ export class SqliteStore implements Store {
     const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number };
     return row.v;
   }
+
+  readonly fingerprints: ReturnType<typeof fingerprintRows>;
 
   readonly cases: ReturnType<typeof caseRows>;
 
@@ -209,6 +215,8 @@ export class SqliteStore implements Store {
 
   readonly recordingViews: ReturnType<typeof recordingViewRows>;
 
+  readonly officeLog: ReturnType<typeof logRows>;
+
   readonly templates = this.gated({
     save: async (t: StoredTemplateVersion, at: number) => {
       this.db
@@ -260,8 +268,8 @@ export class SqliteStore implements Store {
   readonly captureTickets = this.gated({
     insert: async (t: CaptureTicket) => {
       this.db
-        .prepare('INSERT INTO capture_tickets (id, session_id, point_key, issued_at, issued_by) VALUES (?, ?, ?, ?, ?)')
-        .run(t.id, t.sessionId, t.pointKey, t.issuedAt, t.issuedBy);
+        .prepare('INSERT INTO capture_tickets (id, session_id, point_key, issued_at, issued_by, challenge) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(t.id, t.sessionId, t.pointKey, t.issuedAt, t.issuedBy, t.challenge ? JSON.stringify(t.challenge) : null);
     },
     get: async (id: string): Promise<CaptureTicket | undefined> => {
       const r = this.db.prepare('SELECT * FROM capture_tickets WHERE id = ?').get(id) as Row | undefined;
@@ -273,6 +281,7 @@ export class SqliteStore implements Store {
         issuedAt: r.issued_at as number,
         issuedBy: r.issued_by as string,
         usedByRequest: (r.used_by_request as string | null) ?? undefined,
+        ...(r.challenge ? { challenge: JSON.parse(String(r.challenge)) as CaptureTicket['challenge'] } : {}),
       };
     },
     markUsed: async (id: string, requestId: string) =>
@@ -283,8 +292,8 @@ export class SqliteStore implements Store {
     insert: async (r: SignedRecord) => {
       // Stored exactly as signed: the canonical body is what the hash and signature cover.
       this.db
-        .prepare('INSERT INTO evidence_records (case_id, seq, body, hash, signature) VALUES (?, ?, ?, ?, ?)')
-        .run(r.record.caseId, r.record.seq, canonicalJson(r.record), r.hash, r.signature);
+        .prepare('INSERT INTO evidence_records (case_id, seq, body, hash, signature, sm2) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(r.record.caseId, r.record.seq, canonicalJson(r.record), r.hash, r.signature, r.sm2 ? JSON.stringify({ keyId: r.sm2.keyId, signature: r.sm2.signature }) : null);
     },
     last: async (caseId: string) => {
       const row = this.db.prepare('SELECT * FROM evidence_records WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(caseId) as Row | undefined;
@@ -395,5 +404,7 @@ function toEvidence(r: Row): EvidenceItem {
 }
 
 function toSigned(r: Row): SignedRecord {
-  return { record: JSON.parse(String(r.body)) as EvidenceRecord, hash: String(r.hash), signature: String(r.signature) };
+  const signed: SignedRecord = { record: JSON.parse(String(r.body)) as EvidenceRecord, hash: String(r.hash), signature: String(r.signature) };
+  if (r.sm2 != null) signed.sm2 = JSON.parse(String(r.sm2)) as { keyId: string; signature: string };
+  return signed;
 }

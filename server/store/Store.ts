@@ -10,7 +10,10 @@ import type { WalkEvent } from '../checklist/WalkEvent';
 import type { EvidenceItem } from '../evidence/EvidenceItem';
 import type { SignedRecord } from '../evidence/EvidenceRecord';
 import type { CaptureTicket } from '../evidence/CaptureTickets';
+import type { SignedCheckpoint } from '../evidence/log/Checkpoint';
+import type { CaseHead, LoggedRecord, LogLeafInput, UnloggedRecord } from '../evidence/log/LogLeaf';
 import type { PendingClipRepository } from '../recording/clips/PendingClip';
+import type { PhotoFingerprintRepository } from '../evidence/reuse/PhotoFingerprint';
 import type { RecordingSegment, SegmentState } from '../recording/RecordingSegment';
 import type { ReviewComment } from '../review/ReviewComment';
 
@@ -90,6 +93,29 @@ export interface EvidenceRecordRepository {
   list(caseId: string): Promise<SignedRecord[]>;
 }
 
+/** The office-wide append-only log (RFC 6962 leaves) and its kept checkpoints. */
+export interface LogRepository {
+  /** Appends under the next index, assigned by the database in the same statement: dense from 0, office-wide. */
+  appendLeaf(l: LogLeafInput): Promise<number>;
+  size(): Promise<number>;
+  /** Leaf hashes from `start` on, in index order. */
+  leafHashesFrom(start: number): Promise<Buffer[]>;
+  leafOfRecord(recordHash: string): Promise<number | undefined>;
+  /** An office statement's canonical JSON, by its leaf index. */
+  officeEntry(leafIndex: number): Promise<string | undefined>;
+  /** A case's records among the first `belowSize` leaves, in log order. */
+  caseRecords(caseId: string, belowSize: number): Promise<LoggedRecord[]>;
+  caseHeads(belowSize: number): Promise<CaseHead[]>;
+  caseIdOfNumber(caseNumber: string): Promise<string | undefined>;
+  /** Chained records without a leaf (made before the log existed), by (serverTime, case, seq). */
+  unloggedRecords(): Promise<UnloggedRecord[]>;
+  /** Keeps a checkpoint for good; a second one of the same size is ignored. `body` is its canonical JSON. */
+  insertCheckpoint(s: SignedCheckpoint, body: string, madeAt: number): Promise<void>;
+  checkpoint(treeSize: number): Promise<SignedCheckpoint | undefined>;
+  latestCheckpoint(): Promise<SignedCheckpoint | undefined>;
+  setTsaToken(treeSize: number, token: Buffer): Promise<void>;
+}
+
 export interface CaptureTicketRepository {
   insert(t: CaptureTicket): Promise<void>;
   get(id: string): Promise<CaptureTicket | undefined>;
@@ -127,7 +153,10 @@ export interface Store {
   pendingClips: PendingClipRepository;
   reviewComments: ReviewCommentRepository;
   recordingViews: RecordingViewRepository;
+  /** Original photos' exact and perceptual hashes, for finding reused photos (the repository sits beside its record). */
+  fingerprints: PhotoFingerprintRepository;
   evidenceRecords: EvidenceRecordRepository;
+  officeLog: LogRepository;
   captureTickets: CaptureTicketRepository;
   templates: TemplateVersionRepository;
   walks: WalkRepository;

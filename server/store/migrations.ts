@@ -280,4 +280,64 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX pending_clips_state ON pending_clips(state);
     `,
   },
+  {
+    // The office-wide append-only log (RFC 6962): one leaf per case record, in the order the
+    // records were made, plus office statements (key rotations, case_id NULL, their canonical JSON
+    // in `entry`). Checkpoints are kept forever: an outsider may ask for any one they were shown.
+    version: 9,
+    sql: `
+      CREATE TABLE log_leaves (
+        leaf_index INTEGER PRIMARY KEY,
+        case_id TEXT REFERENCES cases(id),
+        record_seq INTEGER,
+        record_hash TEXT NOT NULL UNIQUE,
+        leaf_hash BLOB NOT NULL,
+        entry TEXT
+      );
+      CREATE INDEX log_leaves_case ON log_leaves(case_id, leaf_index);
+      CREATE TABLE log_checkpoints (
+        tree_size INTEGER PRIMARY KEY,
+        body TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        tsa_token BLOB,
+        made_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    // Reused photos: each original's exact and perceptual hashes (whole frame and centre, 64-bit hex),
+    // so a later photo identical or near to any earlier one, in any case, is found. `seq` orders them.
+    version: 10,
+    sql: `
+      CREATE TABLE photo_fingerprints (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        evidence_id TEXT NOT NULL UNIQUE,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        case_number TEXT NOT NULL,
+        session_id TEXT NOT NULL REFERENCES inspection_sessions(id),
+        point_key TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        phash TEXT NOT NULL,
+        phash_centre TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX photo_fingerprints_sha256 ON photo_fingerprints(sha256, seq);
+      CREATE INDEX photo_fingerprints_case ON photo_fingerprints(case_id, seq);
+    `,
+  },
+  {
+    // 国密: a record's SM2 signature (JSON { keyId, signature }), next to its Ed25519 one; NULL when SM2 is off.
+    version: 11,
+    sql: `
+      ALTER TABLE evidence_records ADD COLUMN sm2 TEXT;
+    `,
+  },
+  {
+    // Challenge photos: the code (JSON { code, issuedAt }) a challenge point's ticket was issued with; NULL elsewhere.
+    version: 12,
+    sql: `
+      ALTER TABLE capture_tickets ADD COLUMN challenge TEXT;
+    `,
+  },
 ];

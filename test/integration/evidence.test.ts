@@ -147,30 +147,30 @@ describe('evidence: stamping, chain, export and verify', () => {
     let dir = fresh();
     const orig = fs.readdirSync(path.join(dir, 'originals'))[0]!;
     flipByte(path.join(dir, 'originals', orig), 5000);
-    expect(verifyExport(dir).problems.join('\n')).toMatch(/originals\/.*was changed/);
+    expect((await verifyExport(dir)).problems.join('\n')).toMatch(/originals\/.*was changed/);
     // A byte of a stamped derivative.
     dir = fresh();
     const der = fs.readdirSync(path.join(dir, 'derivatives'))[0]!;
     flipByte(path.join(dir, 'derivatives', der), 3000);
-    expect(verifyExport(dir).problems.join('\n')).toMatch(/derivatives\/.*was changed/);
+    expect((await verifyExport(dir)).problems.join('\n')).toMatch(/derivatives\/.*was changed/);
     // A field inside a record (the distance verdict), keeping the file valid JSON.
     dir = fresh();
     let lines = fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').trim().split('\n');
     lines[0] = lines[0]!.replace('"distance":"pass"', '"distance":"fail"');
     fs.writeFileSync(path.join(dir, 'records.jsonl'), lines.join('\n'));
-    expect(verifyExport(dir).problems.join('\n')).toMatch(/record 1 .*altered/);
+    expect((await verifyExport(dir)).problems.join('\n')).toMatch(/record 1 .*altered/);
     // Two records swapped.
     dir = fresh();
     lines = fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').trim().split('\n');
     [lines[1], lines[2]] = [lines[2]!, lines[1]!];
     fs.writeFileSync(path.join(dir, 'records.jsonl'), lines.join('\n'));
-    expect(verifyExport(dir).problems.join('\n')).toMatch(/chain broken/);
+    expect((await verifyExport(dir)).problems.join('\n')).toMatch(/chain broken/);
     // A record dropped.
     dir = fresh();
     lines = fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').trim().split('\n');
     lines.splice(2, 1);
     fs.writeFileSync(path.join(dir, 'records.jsonl'), lines.join('\n'));
-    const dropped = verifyExport(dir).problems.join('\n');
+    const dropped = (await verifyExport(dir)).problems.join('\n');
     expect(dropped).toMatch(/dropped/);
     // The signature of one record.
     dir = fresh();
@@ -179,7 +179,7 @@ describe('evidence: stamping, chain, export and verify', () => {
     e.signature = Buffer.alloc(64, 7).toString('base64');
     lines[3] = JSON.stringify(e);
     fs.writeFileSync(path.join(dir, 'records.jsonl'), lines.join('\n'));
-    expect(verifyExport(dir).problems.join('\n')).toMatch(/record 4 .*signature does not verify/);
+    expect((await verifyExport(dir)).problems.join('\n')).toMatch(/record 4 .*signature does not verify/);
 
     // A third party can check record 1 with standard tools only.
     dir = fresh();
@@ -295,7 +295,7 @@ describe('evidence: key rotation across a restart', () => {
         execFileSync('tar', ['-xf', tar, '-C', work]);
         const dir = path.join(work, fs.readdirSync(work).find((f) => f !== 'case.tar')!);
         fs.copyFileSync(path.join(dir, 'keys', `${published.active}.pem`), path.join(dir, 'keys', `${oldKey}.pem`));
-        const problems = verifyExport(dir).problems.join('\n');
+        const problems = (await verifyExport(dir)).problems.join('\n');
         expect(problems).toContain(`keys/${oldKey}.pem: holds key ${published.active}`);
         expect(problems).toMatch(new RegExp(`record 1 .*signed with key ${oldKey}, which the export does not carry`));
       } finally {

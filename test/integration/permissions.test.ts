@@ -113,6 +113,14 @@ const HTTP_RULES: Record<string, Who> = {
   'GET /.well-known/kanyan-evidence-key.pem': EVERYONE,
   'GET /api/evidence-key': EVERYONE,
   'GET /.well-known/kanyan-evidence-keys.json': EVERYONE,
+  // Anyone holding a phone's receipt may check it (rate-limited per address).
+  'POST /api/receipts/verify': EVERYONE,
+  // The office log's checkpoints and proofs: public, so outsiders can keep checkpoints and check exports.
+  'GET /.well-known/kanyan-log/checkpoint': EVERYONE,
+  'GET /.well-known/kanyan-log/checkpoints/:treeSize': EVERYONE,
+  'GET /.well-known/kanyan-log/proof/inclusion': EVERYONE,
+  'GET /.well-known/kanyan-log/proof/consistency': EVERYONE,
+  'GET /.well-known/kanyan-log/proof/case': EVERYONE,
   'GET /api/cases/:id/export': SEES_THE_CASE,
   'GET /api/evidence/:id/stamped': SEES_THE_CASE,
   'GET /api/evidence/:id/record': SEES_THE_CASE,
@@ -126,6 +134,8 @@ const HTTP_RULES: Record<string, Who> = {
   'GET /api/recordings/:segmentId/thumbnails.jpg': SEES_THE_CASE,
   'GET /api/admin/recordings/failed': MANAGES_ACCOUNTS,
   'POST /api/admin/recordings/:segmentId/retry': MANAGES_ACCOUNTS,
+  /** "rotate the evidence signing keys: admin" (the running server swaps its keys). */
+  'POST /api/admin/evidence-keys/rotate': MANAGES_ACCOUNTS,
 };
 
 /** Who can open a page of the session's call, and as what (the handshake, then `call:join`). */
@@ -170,6 +180,8 @@ const EVENT_RULES: Record<keyof ClientToServerEvents, Record<CallRole, Verdict>>
   'walk:fact': { inspector: Y, observer: N, applicant: N },
   // For a permit of the inspector's own department; another department's is refused (below).
   'walk:sign': { inspector: Y, observer: N, applicant: N },
+  // A photo that is not flagged is refused for that, after the rule.
+  'walk:accept_reuse': { inspector: Y, observer: N, applicant: N },
   'walk:close': { inspector: Y, observer: N, applicant: N },
   'point:video': { inspector: Y, observer: N, applicant: N },
   'call:leave': { inspector: N, observer: N, applicant: Y },
@@ -346,6 +358,16 @@ describe('permission matrix', () => {
       case 'POST /api/admin/recordings/:segmentId/retry':
         // An admin is told there is no such segment (404): allowed, and nothing is queued.
         return { params: { segmentId: 'no-such-segment' } };
+      case 'GET /.well-known/kanyan-log/checkpoints/:treeSize':
+        return { params: { treeSize: String((await srv.server.officeLog.latestCheckpoint()).checkpoint.treeSize) } };
+      case 'GET /.well-known/kanyan-log/proof/inclusion':
+        return { query: { leaf: '0', size: String((await srv.server.officeLog.latestCheckpoint()).checkpoint.treeSize) } };
+      case 'GET /.well-known/kanyan-log/proof/consistency':
+        return { query: { from: '1', to: String((await srv.server.officeLog.latestCheckpoint()).checkpoint.treeSize) } };
+      case 'GET /.well-known/kanyan-log/proof/case': {
+        const caseNumber = (await srv.server.store.cases.get(A.caseId))!.caseNumber;
+        return { query: { case: caseNumber, size: String((await srv.server.officeLog.latestCheckpoint()).checkpoint.treeSize) } };
+      }
       case 'GET /j/:token':
         return { params: { token: p === 'otherPhone' ? B.token : (await freshLinkOfA()).token } };
       case 'POST /j/:token/photos':
@@ -547,6 +569,7 @@ describe('permission matrix', () => {
         'walk:note': () => ({ key: point.key, note: '门口整洁' }),
         'walk:fact': () => ({ fact: fact.key, value: fact.type === 'number' ? 12 : fact.type === 'boolean' ? true : (fact.values?.[0] ?? '') }),
         'walk:sign': () => ({ permitType: 'public_hygiene' }),
+        'walk:accept_reuse': () => ({ key: point.key, evidenceId: 'not-flagged', reason: '现场核实为同一门店' }),
         // Its points are open, so closing is refused for that (and so is signing), after the rule.
         'walk:close': () => ({ outcome: 'pass', computed: 'pass' }),
         // Stopping a recording that never started: allowed, and changes nothing.

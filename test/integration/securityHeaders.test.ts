@@ -35,6 +35,9 @@ interface Fixture {
   originalId: string;
   /** A recorded segment of the session, for the recording routes. */
   segmentId: string;
+  /** The office log's latest checkpoint size and the case's number, for the public log routes. */
+  checkpointSize: string;
+  caseNumber: string;
 }
 
 async function prepare(srv: RunningServer): Promise<Fixture> {
@@ -58,6 +61,7 @@ async function prepare(srv: RunningServer): Promise<Fixture> {
   return {
     url, cookie, caseId: caseRecord.id, sessionId: session.id, token, joinUrl, accountId: me.member.id, linkId: detail.sessions[0]!.links[0]!.id,
     stampedId: (photo.json() as { stampedId: string }).stampedId, originalId: (photo.json() as { evidenceId: string }).evidenceId, segmentId: segment!.id,
+    checkpointSize: String((await srv.server.officeLog.latestCheckpoint()).checkpoint.treeSize), caseNumber: (await srv.server.store.cases.get(caseRecord.id))!.caseNumber,
   };
 }
 
@@ -65,11 +69,17 @@ async function prepare(srv: RunningServer): Promise<Fixture> {
 function pathOf(route: string, f: Fixture): string {
   const path = route.slice(route.indexOf(' ') + 1);
   const filled = path.replace(/\/([\w-]+)\/:(\w+)/g, (_m, parent: string) => {
-    const value = ({ cases: f.caseId, sessions: f.sessionId, accounts: f.accountId, links: f.linkId, evidence: f.stampedId, j: f.token, recordings: f.segmentId } as Record<string, string>)[parent];
+    const value = ({ cases: f.caseId, sessions: f.sessionId, accounts: f.accountId, links: f.linkId, evidence: f.stampedId, j: f.token, recordings: f.segmentId, checkpoints: f.checkpointSize } as Record<string, string>)[parent];
     if (!value) throw new Error(`no test value for a parameter under /${parent}/ in ${route}`);
     return `/${parent}/${value}`;
   });
   if (filled.includes(':')) throw new Error(`unfilled parameter in ${route}`);
+  const logQueries: Record<string, string> = {
+    '/.well-known/kanyan-log/proof/inclusion': `?leaf=0&size=${f.checkpointSize}`,
+    '/.well-known/kanyan-log/proof/consistency': `?from=1&to=${f.checkpointSize}`,
+    '/.well-known/kanyan-log/proof/case': `?case=${encodeURIComponent(f.caseNumber)}&size=${f.checkpointSize}`,
+  };
+  if (logQueries[filled]) return `${filled}${logQueries[filled]}`;
   return filled === '/api/qr' ? `${filled}?text=${encodeURIComponent('https://example.org/j/x')}` : filled;
 }
 
@@ -265,6 +275,18 @@ describe('browser security: headers, origin checks, pages under the policy', () 
     const viaFetch = await fetch(`${p.url}/api/cases`, { method: 'POST', headers: { 'Content-Type': 'application/json', cookie: p.cookie }, body });
     expect(viaFetch.status).toBe(201);
     expect(await count()).toBe(before + 2);
+  });
+
+  it('a forged cross-site POST cannot rotate the evidence keys; the admin page\'s own POST does, with no-store', async () => {
+    const active = async () => ((await rawRequest(`${p.url}/.well-known/kanyan-evidence-keys.json`)).json() as { active: string }).active;
+    const before = await active();
+    const forged = await rawRequest(`${p.url}/api/admin/evidence-keys/rotate`, { method: 'POST', headers: { 'Content-Type': 'application/json', cookie: p.cookie, Origin: 'https://evil.example' }, body: '{}' });
+    expect(refusedForOrigin(forged)).toBe(true);
+    expect(await active()).toBe(before);
+    const real = await rawRequest(`${p.url}/api/admin/evidence-keys/rotate`, { method: 'POST', headers: { 'Content-Type': 'application/json', cookie: p.cookie, Origin: p.url }, body: '{}' });
+    expect(real.status).toBe(200);
+    expect(headerProblems('POST /api/admin/evidence-keys/rotate', real, { tls: false, socketOrigins: [p.url.replace('http://', 'ws://')], cache: 'no-store' })).toEqual([]);
+    expect(await active()).not.toBe(before);
   });
 
   it('other state-changing methods get the same rule', async () => {

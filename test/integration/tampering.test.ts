@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { verifyExport } from '../../server/evidence/verify/verifyExport';
 import { closedInspection, type ClosedInspection } from '../support/closedInspection';
 import { apiCall, createAccount } from '../support/office';
 import { resignExport } from '../support/resignExport';
-import { loginCookie, startTestServer } from '../support/testServer';
+import { loginCookie, startTestServer, type RunningServer } from '../support/testServer';
 
 // The tampering suite of issue 12, against one real export: a food-business inspection with phone
 // photos, a frame grab and a closed checklist, the evidence key rotated, then a reviewer's decision
@@ -21,6 +21,10 @@ let tar: string;
 let closed: ClosedInspection;
 let oldKey: string;
 let officeKeys: string[];
+let second: RunningServer;
+let dataDir: string;
+/** The office's checkpoint as a supervisor kept it after the inspection closed, before the review. */
+let keptFile: string;
 
 const records = (dir: string) => fs.readFileSync(path.join(dir, 'records.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SignedRecord);
 const writeLines = (dir: string, lines: string[]) => fs.writeFileSync(path.join(dir, 'records.jsonl'), lines.join('\n') + '\n');
@@ -38,7 +42,7 @@ const fresh = () => {
   execFileSync('tar', ['-xf', tar, '-C', into]);
   return path.join(into, fs.readdirSync(into)[0]!);
 };
-const problemsOf = (dir: string, opts?: Parameters<typeof verifyExport>[1]) => verifyExport(dir, opts).problems.join('\n');
+const problemsOf = async (dir: string, opts?: Parameters<typeof verifyExport>[1]) => (await verifyExport(dir, opts)).problems.join('\n');
 /** Drops the records `drop` picks from records.jsonl and records/, with the files only they name; the rest is left as exported. */
 const dropRecords = (dir: string, drop: (r: SignedRecord, i: number, all: SignedRecord[]) => boolean) => {
   const all = records(dir);
@@ -55,13 +59,15 @@ const dropRecords = (dir: string, drop: (r: SignedRecord, i: number, all: Signed
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-tamper-'));
   const first = await startTestServer();
-  const dataDir = first.dataDir;
+  dataDir = first.dataDir;
   closed = await closedInspection(first, await loginCookie(first.url), '篡改测试面馆');
   oldKey = (await (await fetch(`${first.url}/api/evidence-key`)).json()).keyId;
+  keptFile = path.join(work, 'kept.json');
+  fs.writeFileSync(keptFile, Buffer.from(await (await fetch(`${first.url}/.well-known/kanyan-log/checkpoint`)).arrayBuffer()));
   await first.stop({ keepData: true });
   execFileSync('node', ['--require', 'tsx/cjs', 'scripts/rotate-key.ts'], { env: { ...process.env, DATA_DIR: dataDir } });
-  const second = await startTestServer({}, { dataDir });
-  try {
+  second = await startTestServer({}, { dataDir });
+  {
     const admin = await loginCookie(second.url);
     const reviewer = await createAccount(second.url, admin, { username: 'reviewer.zhao', roles: ['reviewer'] });
     await apiCall(second.url, 'POST', `/api/sessions/${closed.sessionId}/review/decision`, reviewer.cookie, { decision: 'approve', reason: '照片与结论一致，同意通过' });
@@ -70,17 +76,31 @@ beforeAll(async () => {
     tar = path.join(work, 'case.tar');
     fs.writeFileSync(tar, Buffer.from(await res.arrayBuffer()));
     officeKeys = ((await (await fetch(`${second.url}/.well-known/kanyan-evidence-keys.json`)).json()).keys as Array<{ keyId: string }>).map((k) => k.keyId);
-  } finally {
-    await second.stop();
+    fs.writeFileSync(path.join(work, 'office-keys.json'), JSON.stringify(await (await fetch(`${second.url}/.well-known/kanyan-evidence-keys.json`)).json()));
   }
 });
 
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await second?.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+/**
+ * The verify command as an outsider runs it, with the office's keys and the checkpoint they kept. Not
+ * spawnSync: the office's server runs in this process and must answer the command's requests.
+ */
+const verifyCommand = (target: string) =>
+  new Promise<{ status: number | null; stdout: string }>((resolve) => {
+    const child = spawn('node', ['--require', 'tsx/cjs', 'scripts/verify.ts', target, '--keys', path.join(work, 'office-keys.json'), '--checkpoint', keptFile, '--log', second.url]);
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout }));
+  });
 
 describe('a real case export', () => {
-  it('verifies as exported: records under two keys, seals after the close and after the review', () => {
+  it('verifies as exported: records under two keys, seals after the close and after the review', async () => {
     const dir = fresh();
-    const report = verifyExport(dir, { officeKeys });
+    const report = await verifyExport(dir, { officeKeys });
     expect(report.problems).toEqual([]);
     const all = records(dir);
     const kinds = all.map((r) => r.record.kind);
@@ -111,6 +131,13 @@ describe('a real case export', () => {
     // The distance verdict's inputs are signed with it.
     const far = all.find((r) => r.record.kind === 'original' && r.record.checked.distance === 'fail')!;
     expect(far.record.checked.registered).toEqual({ lat: 39.92893, lon: 116.41642 });
+  });
+
+  it('is complete up to a checkpoint kept before the review, and the log still extends it', async () => {
+    const r = await verifyCommand(tar);
+    expect(r.stdout).toMatch(/^OK: \d+ record/);
+    expect(r.stdout).toMatch(/checked against the kept checkpoint of tree size \d+/);
+    expect(r.status).toBe(0);
   });
 
   it('passes the verify command, and says which keys signed', () => {
@@ -181,7 +208,7 @@ describe('tampering with it', () => {
   it.each(caught)('catches %s', async (_name, attack, expected) => {
     const dir = fresh();
     await attack(dir);
-    expect(problemsOf(dir)).toMatch(expected);
+    expect(await problemsOf(dir)).toMatch(expected);
   });
 
   it('catches the whole case re-signed by a forger’s key, once the office’s published keys are given', async () => {
@@ -195,18 +222,40 @@ describe('tampering with it', () => {
       },
     });
     // Internally consistent: only the office's key list shows the forgery.
-    expect(verifyExport(dir).problems).toEqual([]);
-    expect(verifyExport(dir).notes.join('\n')).toMatch(/not compared with the office's published keys/);
-    expect(problemsOf(dir, { officeKeys })).toMatch(new RegExp(`signed with key ${forged}, which is not one of the office's published keys`));
+    expect((await verifyExport(dir)).problems).toEqual([]);
+    expect((await verifyExport(dir)).notes.join('\n')).toMatch(/not compared with the office's published keys/);
+    expect(await problemsOf(dir, { officeKeys })).toMatch(new RegExp(`signed with key ${forged}, which is not one of the office's published keys`));
   });
 
   it('catches everything after the key rotation dropped and the manifest re-signed', async () => {
     const dir = fresh();
     await resignExport(dir, { keep: (r) => r.record.keyId === oldKey });
-    expect(problemsOf(dir, { officeKeys })).toMatch(/not one of the office's published keys/);
+    expect(await problemsOf(dir, { officeKeys })).toMatch(/not one of the office's published keys/);
   });
 
-  it('refuses a decoy folder beside the case, a malformed archive and a planted link, with the reason', () => {
+  it('catches a case rewritten and re-signed with the office’s own stolen key, with its log proofs rebuilt, by a checkpoint kept before', async () => {
+    const crypto = await import('node:crypto');
+    const stolen = crypto.createPrivateKey(fs.readFileSync(path.join(dataDir, 'keys', 'evidence-ed25519.key')));
+    const dir = fresh();
+    // The far signboard photo made to pass, and the last records (the review and its seal) kept.
+    await resignExport(dir, {
+      privateKey: stolen,
+      edit: (r) => {
+        if (r.checked.distance !== 'fail') return;
+        Object.assign(r.claimed, { lat: 39.92902, lon: 116.41642, accuracyM: 5 });
+        Object.assign(r.checked, { distanceM: 10, distance: 'pass' });
+      },
+    });
+    // Every check inside the export holds, and the key is the office's own.
+    expect(await problemsOf(dir, { officeKeys })).toBe('');
+    const forged = path.join(work, 'forged.tar');
+    execFileSync('tar', ['-cf', forged, '-C', path.dirname(dir), path.basename(dir)]);
+    const r = await verifyCommand(forged);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/FAILED[\s\S]*(kept checkpoint of tree size \d+: the exported checkpoint \(\d+\) does not extend it|consistency)/);
+  });
+
+  it('refuses a decoy folder beside the case, a malformed archive and a planted link, with the reason', async () => {
     const dir = fresh();
     const parent = path.dirname(dir);
     fs.mkdirSync(path.join(parent, '0-decoy'));
@@ -226,6 +275,6 @@ describe('tampering with it', () => {
 
     const linked = fresh();
     fs.symlinkSync('/etc/passwd', path.join(linked, 'originals', 'link.jpg'));
-    expect(problemsOf(linked)).toMatch(/originals\/link\.jpg: not a plain file/);
+    expect(await problemsOf(linked)).toMatch(/originals\/link\.jpg: not a plain file/);
   });
 });

@@ -1,11 +1,12 @@
-import type { CaptureProgress, PointVideoStatus } from '../../../server/protocol/signaling';
+import type { CaptureChallenge, CaptureProgress, PointVideoStatus } from '../../../server/protocol/signaling';
 import type { WalkPointView } from '../../../server/protocol/walk';
 import { clauseSources } from '../../shared/clauseSources';
 import { h } from '../../shared/dom';
 import { permitLabel, t } from '../../shared/i18n';
-import { fill, labelled, listOf } from '../../shared/staff';
+import { beijingTime, fill, labelled, listOf } from '../../shared/staff';
 import { resultLabel } from '../labels';
 import { captureChip } from './captureChip';
+import { reuseNotices } from './reuseNotices';
 import { thumbStrip } from './thumbs';
 
 export interface CurrentPointOptions {
@@ -17,6 +18,8 @@ export interface CurrentPointOptions {
   noteDraft?: string;
   /** Photo requests for this point not yet in. */
   inFlight: CaptureProgress[];
+  /** On a challenge point: the code issued with the latest photo request, to compare with the photo. */
+  challenge?: CaptureChallenge;
   hasPrev: boolean;
   hasNext: boolean;
   onResult(result: string, note: string | undefined): void;
@@ -28,6 +31,8 @@ export interface CurrentPointOptions {
   video?: PointVideoStatus | null;
   /** Starts or stops recording this point as its own video evidence; absent: no such control. */
   onRecord?(record: boolean): void;
+  /** Counts a photo flagged as reused anyway, with the inspector's reason; resolves true when the server took it. */
+  onAcceptReuse?(evidenceId: string, reason: string): Promise<boolean>;
 }
 
 /** The server's count when it is about this point. */
@@ -130,7 +135,9 @@ export function currentPointCard(p: WalkPointView, o: CurrentPointOptions): HTML
     { class: 'cp-evidence' },
     h('p', { class: 'rule' }, rule ? `${labelled(t('walk.evidenceRule'), rule)} · ${t('walk.have')} ${p.evidenceCount}` : t('call.point.noRule')),
     statusLine(status, videoRow(p, o, counted)),
+    o.challenge ? challengeLine(o.challenge) : null,
     p.photos.length || o.inFlight.length ? thumbStrip(p, 3, o.inFlight.map(captureChip)) : null,
+    reuseNotices(p, { locked: o.locked || !o.onAcceptReuse, onAccept: (id, reason) => o.onAcceptReuse?.(id, reason) ?? Promise.resolve(false) }),
   );
   const parts: Array<HTMLElement | null> = [head, text, evidence];
   if (o.locked) {
@@ -180,4 +187,19 @@ export function currentPointCard(p: WalkPointView, o: CurrentPointOptions): HTML
     );
   }
   return h('section', { class: `card current-point${o.locked ? ' locked' : ''}`, 'data-key': p.key, 'aria-labelledby': 'current-point-title' }, ...parts);
+}
+
+/**
+ * A challenge point's code, large, next to the photos it must appear in: the inspector compares the
+ * code written in the picture with this one (the record keeps it with its issue and arrival times).
+ */
+function challengeLine(c: CaptureChallenge): HTMLElement {
+  return h(
+    'p',
+    { class: 'challenge-line', 'data-code': c.code },
+    `${t('call.challenge.code')} `,
+    h('strong', { class: 'challenge-code' }, c.code),
+    ` · ${fill('call.challenge.issued', { time: beijingTime(c.issuedAt, true) })}`,
+    h('span', { class: 'challenge-hint' }, t('call.challenge.hint')),
+  );
 }

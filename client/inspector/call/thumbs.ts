@@ -3,10 +3,13 @@ import { h } from '../../shared/dom';
 import { t, type MessageKey } from '../../shared/i18n';
 import { openPhotoViewer, type PhotoItem } from '../../shared/PhotoViewer';
 import { fill, listOf } from '../../shared/staff';
+import { reuseText } from './reuseNotices';
 
 type Photo = WalkPointView['photos'][number];
 
 const flagText = (ph: Photo) => listOf(ph.flags.map((f) => t(`photo.flag.${f}` as MessageKey)));
+/** The thumbnail's tooltip: its doubts, and what it repeats. */
+const titleOf = (ph: Photo, index: number) => listOf([flagText(ph), ph.reuse ? reuseText(index, ph.reuse) : ''].filter(Boolean));
 
 /** Opens the point's photos in the shared viewer, at the one clicked. */
 function view(p: WalkPointView, index: number): void {
@@ -39,15 +42,16 @@ export function thumbStrip(p: WalkPointView, max: number, extra: HTMLElement[] =
         'button',
         {
           type: 'button',
-          class: `thumb distance-${ph.distance ?? 'none'} source-${ph.source}${ph.flags.length ? ' flagged' : ''}`,
+          class: `thumb distance-${ph.distance ?? 'none'} source-${ph.source}${ph.flags.length ? ' flagged' : ''}${ph.reuse && !ph.reuse.accepted ? ' reused' : ''}`,
           'data-evidence-id': ph.id,
-          title: flagText(ph),
+          title: titleOf(ph, first + i + 1),
           onclick: () => view(p, first + i),
         },
         h('img', { src: `/api/evidence/${ph.id}/stamped?w=240`, alt: fill('call.point.openPhoto', { i: first + i + 1 }), loading: 'lazy' }),
         ph.source !== 'photo' ? h('span', { class: 'source' }, t(`photo.source.${ph.source}` as MessageKey)) : null,
         ph.distance && ph.distance !== 'pass' ? h('span', { class: 'verdict' }, t(`distance.${ph.distance}` as MessageKey)) : null,
         ph.flags.length ? h('span', { class: 'flags' }, flagText(ph)) : null,
+        ph.reuse && !ph.reuse.accepted ? h('span', { class: 'reuse-badge' }, t('call.reuse.badge')) : null,
       ),
     ),
     ...extra,

@@ -165,6 +165,12 @@ export const zh = {
   'admin.recordings.track.inspector': '审批人员声音',
   'admin.recordings.retry': '重试',
   'admin.recordings.retried': '已重新排队处理录像段 {seq}',
+  'admin.keys.title': '证据签名密钥',
+  'admin.keys.hint': '轮换后，服务器立即改用新密钥签署证据，旧私钥被销毁；旧密钥签署的记录仍可用已公布的旧公钥核验。每次轮换都记入本单位的证据日志。',
+  'admin.keys.rotate': '轮换签名密钥',
+  'admin.keys.confirm': '确定轮换证据签名密钥？旧私钥将被销毁，此操作不可撤销。',
+  'admin.keys.rotatedOne': '{alg}：{old} → {key}',
+  'admin.keys.rotated': '已轮换签名密钥（{keys}），并已记入证据日志。',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -331,4 +337,10 @@ export const en: Record<keyof typeof zh, string> = {
   'admin.recordings.track.inspector': 'inspector’s voice',
   'admin.recordings.retry': 'Retry',
   'admin.recordings.retried': 'Segment {seq} queued for processing again',
+  'admin.keys.title': 'Evidence signing keys',
+  'admin.keys.hint': 'After a rotation the server signs evidence with new keys at once and destroys the old private keys; records signed before still verify with the published old public keys. Every rotation is entered in the office\'s evidence log.',
+  'admin.keys.rotate': 'Rotate signing keys',
+  'admin.keys.confirm': 'Rotate the evidence signing keys? The old private keys are destroyed; this cannot be undone.',
+  'admin.keys.rotatedOne': '{alg}: {old} → {key}',
+  'admin.keys.rotated': 'Signing keys rotated ({keys}) and entered in the evidence log.',
 };

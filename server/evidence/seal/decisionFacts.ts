@@ -13,6 +13,11 @@ export interface EvidenceRef {
   distance?: 'pass' | 'fail' | 'uncertain';
   source?: string;
   flags?: string[];
+  /**
+   * The photo repeats an earlier one (its original record's `checked.reuse` names it fully); it counted
+   * towards the point only with the inspector's written acceptance (null: not accepted, did not count).
+   */
+  reuse?: { kind: 'identical' | 'near'; caseNumber: string; sameCase: boolean; photoNumber: number; accepted: { reason: string; by: string; at: number } | null };
 }
 
 /** What a point ended as, with everything its result rests on. */
@@ -82,6 +87,7 @@ export function decisionFacts(walk: ChecklistWalk, evidence: readonly EvidenceIt
             ...(n.distance ? { distance: n.distance } : {}),
             ...(n.source ? { source: n.source } : {}),
             ...(n.flags?.length ? { flags: n.flags } : {}),
+            ...(n.reuse ? { reuse: { kind: n.reuse.kind, caseNumber: n.reuse.caseNumber, sameCase: n.reuse.sameCase, photoNumber: n.reuse.photoNumber, accepted: walk.reuseAccepted.get(n.evidenceId) ?? null } } : {}),
           };
         }),
       };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../checklist/canonicalJson';
 import type { EvidenceRecord, SignedRecord } from '../EvidenceRecord';
+import { checkRecordSignatures, checkSm2SignatureFile, type ExportKeys } from '../verifySignatures';
 import { hashFileSync, isPlainFile } from './exportFiles';
 
 /** A record of the export that parsed, with the bytes that were hashed and signed. */
@@ -25,7 +26,7 @@ export const CONTENT_FOLDERS = ['originals', 'derivatives', 'recordings', 'playb
  * Every line of records.jsonl: its hash, signature, place in the chain and file; and the
  * per-record files in records/ (one .json and one .sig per line, nothing else).
  */
-export function checkRecords(dir: string, keys: Map<string, crypto.KeyObject>, signedBy: Map<string, number>, problems: string[]): ChainCheck {
+export function checkRecords(dir: string, keys: ExportKeys, signedBy: Map<string, number>, problems: string[]): ChainCheck {
   const recordsFile = path.join(dir, 'records.jsonl');
   const out: ChainCheck = { records: [], lines: 0, referenced: new Set() };
   if (!isPlainFile(recordsFile)) {
@@ -81,7 +82,7 @@ export function checkRecords(dir: string, keys: Map<string, crypto.KeyObject>, s
 }
 
 interface RecordState {
-  keys: Map<string, crypto.KeyObject>;
+  keys: ExportKeys;
   signedBy: Map<string, number>;
   problems: string[];
   seenSha: Set<string>;
@@ -103,10 +104,12 @@ function checkRecord(dir: string, entry: SignedRecord, i: number, { keys, signed
   const canonical = Buffer.from(canonicalJson(r), 'utf8');
   const hash = crypto.createHash('sha256').update(canonical).digest('hex');
   if (hash !== entry.hash) problems.push(`${label}: content does not match its hash (record altered)`);
-  const key = keys.get(String(r.keyId));
-  if (!key) problems.push(`${label}: signed with key ${r.keyId}, which the export does not carry (keys/${r.keyId}.pem)`);
-  else if (!crypto.verify(null, canonical, key, Buffer.from(entry.signature, 'base64'))) problems.push(`${label}: signature does not verify with keys/${r.keyId}.pem`);
-  else signedBy.set(r.keyId, (signedBy.get(r.keyId) ?? 0) + 1);
+  const signatures = [...checkRecordSignatures(canonical, entry, keys), ...checkSm2SignatureFile(dir, entry, i + 1)];
+  problems.push(...signatures.map((p) => p.replace(`record ${r.seq}:`, `${label}:`)));
+  if (!signatures.length) {
+    signedBy.set(r.keyId, (signedBy.get(r.keyId) ?? 0) + 1);
+    if (entry.sm2) signedBy.set(entry.sm2.keyId, (signedBy.get(entry.sm2.keyId) ?? 0) + 1);
+  }
   if (r.seq !== i + 1) problems.push(`${label}: expected sequence number ${i + 1} (a record was dropped or reordered)`);
   if (r.prevHash !== prevHash) problems.push(`${label}: does not link to the record before it (chain broken: dropped, inserted or reordered)`);
   const name = String(i + 1).padStart(6, '0');

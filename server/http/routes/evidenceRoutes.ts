@@ -102,7 +102,8 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
       captureTicket: q.data.capture,
       claim: { lat: q.data.lat, lon: q.data.lon, accuracyM: q.data.accuracy, fixTime: q.data.fixTime, deviceTime: q.data.deviceTime },
     });
-    res.status(result.duplicate ? 200 : 201).json({ requestId: q.data.requestId, evidenceId: result.original.id, stampedId: result.stamped.id, duplicate: result.duplicate });
+    // The signed receipt the phone keeps (server/evidence/receipts/UploadReceipt): its proof of what it sent.
+    res.status(result.duplicate ? 200 : 201).json({ requestId: q.data.requestId, evidenceId: result.original.id, stampedId: result.stamped.id, duplicate: result.duplicate, receipt: result.receipt });
   });
 
   r.get('/.well-known/kanyan-evidence-key.pem', (_req, res) => {
@@ -113,7 +114,9 @@ export function evidenceRoutes({ deps, requireStaff, allow }: HttpContext): expr
   });
   // Retired keys stay listed: records they signed must remain checkable after a rotation.
   r.get('/.well-known/kanyan-evidence-keys.json', (_req, res) => {
-    res.json({ active: deps.signer.keyId, keys: deps.signer.publishedKeys() });
+    // activeSm2 (国密) only when SM2 signs: the list then holds the SM2 keys too (alg 'SM2').
+    const sm2 = deps.signer.sm2KeyId;
+    res.json({ active: deps.signer.keyId, ...(sm2 ? { activeSm2: sm2 } : {}), keys: deps.signer.publishedKeys() });
   });
 
   r.get('/api/cases/:id/export', requireStaff, async (req, res: Response<unknown, Locals>) => {

@@ -35,6 +35,8 @@ export type WalkTimelineEntry =
       flags?: string[];
     }
   | { kind: 'permit_signed'; seq: number; actor: string; permitType: string }
+  /** A photo flagged as reused, counted anyway with the inspector's written reason. */
+  | { kind: 'reuse_accepted'; seq: number; actor: string; key: string; evidenceId: string; reason: string }
   | { kind: 'closed'; seq: number; actor: string; outcome: OutcomeKind; computed: OutcomeKind; overrideReason?: string; rectificationDeadline?: number };
 
 export type TimelineEntryBody =

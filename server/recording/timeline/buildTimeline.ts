@@ -35,6 +35,7 @@ const KIND_ORDER: Record<TimelineEntry['kind'], number> = {
   evidence_attached: 8,
   note_set: 9,
   result_set: 10,
+  reuse_accepted: 10,
   permit_signed: 11,
   closed: 12,
 };
@@ -110,6 +111,8 @@ function walkEntry(e: WalkEvent): TimelineEntryBody {
         ...(ev.flags?.length ? { flags: ev.flags } : {}),
       };
     }
+    case 'reuse_accepted':
+      return { kind: 'reuse_accepted', ...who, key: e.key, evidenceId: e.evidenceId, reason: e.reason };
     case 'permit_signed':
       return { kind: 'permit_signed', ...who, permitType: e.permitType };
     case 'closed':
