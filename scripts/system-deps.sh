@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   meson ninja-build pkg-config build-essential python3
   libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
-  redis-server ffmpeg chromium fonts-noto-cjk openssl
+  redis-server ffmpeg chromium fonts-noto-cjk openssl jq
 )
 
 missing=()

@@ -140,6 +140,22 @@ describe('a real case export', () => {
     expect(r.status).toBe(0);
   });
 
+  it('passes the README’s standard-tools recipe for the manifest and the whole chain, which catches a changed photo', async () => {
+    const readme = fs.readFileSync('README.md', 'utf8');
+    const at = readme.indexOf('Check the whole chain and the manifest with standard tools only:');
+    const block = readme.slice(readme.indexOf('```sh\n', at) + 6, readme.indexOf('\n```', at + 80));
+    const recipe = block.split('\n').filter((l) => !l.startsWith('tar -xf')).join('\n');
+    const run = (dir: string) => spawnSync('bash', ['-c', recipe], { cwd: dir }).stdout.toString();
+    const clean = run(fresh());
+    expect(clean).toContain('all files match');
+    expect(clean).toContain('no file added or missing');
+    expect(clean).toMatch(/chain complete: \d+ records/);
+    expect(clean).not.toMatch(/differs|bad signature|chain broken/);
+    const dir = fresh();
+    flipByte(firstIn(dir, 'originals'), 5000);
+    expect(run(dir)).toMatch(/record \d+: file differs/);
+  });
+
   it('passes the verify command, and says which keys signed', () => {
     const out = execFileSync('node', ['--require', 'tsx/cjs', 'scripts/verify.ts', tar]).toString();
     expect(out).toMatch(/^OK: \d+ record/);
