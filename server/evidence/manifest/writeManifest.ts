@@ -1,7 +1,7 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../checklist/canonicalJson';
+import { fileHash } from '../fileHash';
 import { shanghaiTime } from '../shanghaiTime';
 import { MANIFEST_FILE, MANIFEST_SIGNATURE, type ExportManifest, type ManifestFile } from './ExportManifest';
 
@@ -19,7 +19,7 @@ export async function writeManifest(root: string, meta: Omit<ExportManifest, 'v'
   const files: ManifestFile[] = [];
   for (const rel of await listFiles(root)) {
     if (rel === MANIFEST_FILE || rel === MANIFEST_SIGNATURE) continue;
-    files.push({ path: rel, ...(await hashFile(path.join(root, rel))) });
+    files.push({ path: rel, ...(await fileHash(path.join(root, rel))) });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest: ExportManifest = { v: 1, type: 'case_export_manifest', ...meta, exportedAtText: shanghaiTime(meta.exportedAt), keyId: signer.keyId, files };
@@ -38,14 +38,4 @@ async function listFiles(root: string, rel = ''): Promise<string[]> {
     else out.push(name);
   }
   return out;
-}
-
-async function hashFile(file: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = crypto.createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
 }

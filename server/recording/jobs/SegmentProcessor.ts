@@ -8,7 +8,7 @@ import type { Logger } from '../../platform/logger';
 import type { Store } from '../../store/Store';
 import type { RecordingSegment } from '../RecordingSegment';
 import { derivedName, dropScratch, publishScratch, scratchPathFor } from './derivedFile';
-import { fileHash } from './fileHash';
+import { fileHash } from '../../evidence/fileHash';
 import type { MediaTools } from './MediaTools';
 import { overlappingInspectors, playbackArgs, timeZeroOf, type MixInput } from './playbackMix';
 import { failureOf } from './segmentFailure';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { fileHash } from '../jobs/fileHash';
+import { fileHash } from '../../evidence/fileHash';
 
 /**
  * Whether a file's bytes still hash to what the chain recorded. 'verified': they do; 'mismatch':
