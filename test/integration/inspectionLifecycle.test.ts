@@ -118,7 +118,10 @@ describe('the inspection lifecycle owner', () => {
     await d.lifecycle.abandon(sid, 'sup', '企业已撤回申请');
     const last = (await d.lifecycle.transitions(sid)).at(-1)!;
     expect(last).toMatchObject({ from: 'interrupted', to: 'abandoned', trigger: 'abandoned', actor: 'sup', reason: '企业已撤回申请' });
-    expect((await d.chain.list(caseRecord.id)).map((r) => r.record.kind)).toEqual(['walk_log']);
+    const chained = await d.chain.list(caseRecord.id);
+    expect(chained.map((r) => r.record.kind)).toEqual(['walk_log', 'seal']);
+    // The seal after the step states the one record before it and the state it left.
+    expect(chained[1]!.record.checked).toEqual({ step: 'abandoned', lifecycleState: 'abandoned', records: 1, headHash: chained[0]!.hash });
   });
 
   it('after a restart puts calls back to scheduled and finishes a decision that was taken but not sealed', async () => {
