@@ -1,3 +1,4 @@
+import type { EvidenceItem } from '../../server/evidence/EvidenceItem';
 import { api } from './api';
 import { h } from './dom';
 import { t, type MessageKey } from './i18n';
@@ -33,28 +34,7 @@ export interface PhotoViewerHandle {
 
 /** What GET /api/evidence/:id/record answers. */
 interface EvidenceRecordView {
-  evidence: {
-    id: string;
-    grade: 'frame' | 'original' | 'stamped';
-    sha256: string;
-    mediaType: string;
-    bytes: number;
-    serverTime: number;
-    claimed: { lat?: number; lon?: number; accuracyM?: number; fixTime?: number; deviceTime?: number };
-    checked: {
-      distanceM?: number;
-      limitM?: number;
-      distance?: 'pass' | 'fail' | 'uncertain';
-      flags?: string[];
-      source?: 'photo' | 'frame' | 'gallery';
-      fixAgeMs?: number;
-      fixStale?: boolean;
-      clockSkewMs?: number;
-      /** A challenge photo: the code the applicant had to hold in the picture, when it was issued and when the photo arrived. */
-      challenge?: { code: string; issuedAt: number; arrivedAt: number };
-    };
-    capturedBy: string;
-  };
+  evidence: Pick<EvidenceItem, 'id' | 'grade' | 'sha256' | 'mediaType' | 'bytes' | 'serverTime' | 'checked' | 'capturedBy'> & { claimed: EvidenceItem['claimed'] & { deviceTime?: number } };
   stamped: { id: string; sha256: string; bytes: number } | null;
   capturedByName?: string;
 }

@@ -25,6 +25,12 @@ export interface EvidenceItem {
     distance?: 'pass' | 'fail' | 'uncertain';
     flags?: string[];
     source?: 'photo' | 'frame' | 'gallery';
+    /** How old the phone's fix was when the photo arrived, whether that made it stale, and how far the phone's clock was off. */
+    fixAgeMs?: number;
+    fixStale?: boolean;
+    clockSkewMs?: number;
+    /** A challenge photo: the code the applicant had to hold in the picture, when it was issued and when the photo arrived. */
+    challenge?: { code: string; issuedAt: number; arrivedAt: number };
     /** A clip: the segment it was cut from, the span asked for (server ms), what the walk's note says, and what the cut holds. */
     segmentId?: string;
     fromMs?: number;

@@ -19,12 +19,16 @@ export type TimelineOutcome =
  * (canonical, so it hashes the same every time) stored like the walk log and signed into the chain.
  */
 export class TimelineSealer {
+  private readonly seals: CaseSeals;
+
   constructor(
     private readonly store: Store,
     private readonly files: EvidenceFiles,
     private readonly chain: EvidenceChain,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.seals = new CaseSeals(store, files, chain, clock);
+  }
 
   async chainedTimeline(caseId: string, sessionId: string): Promise<string | undefined> {
     return (await this.chain.list(caseId)).find((r) => r.record.kind === 'timeline' && r.record.sessionId === sessionId)?.hash;
@@ -61,7 +65,7 @@ export class TimelineSealer {
       capturedBy: 'system',
     });
     // The recordings are finished: the case is sealed again, over them and the timeline.
-    await new CaseSeals(this.store, this.files, this.chain, this.clock).seal({ sessionId, step: 'recordings_finished', actor: 'system' });
+    await this.seals.seal({ sessionId, step: 'recordings_finished', actor: 'system' });
     return { kind: 'chained', hash: signed.hash };
   }
 }
