@@ -3,6 +3,10 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../platform/logger';
 import { MEDIA_CODECS } from './mediaCodecs';
+import { leastLoaded, WorkerLoad } from './WorkerLoad';
+
+/** How often each worker's CPU is read for placement; a getResourceUsage costs one channel round trip. */
+const LOAD_SAMPLE_MS = 2000;
 
 export interface WorkerPoolOptions {
   workers: number;
@@ -16,6 +20,7 @@ export interface MediaWorker {
   readonly index: number;
   readonly worker: types.Worker;
   readonly webRtcServer: types.WebRtcServer;
+  readonly load: WorkerLoad;
   routers: number;
 }
 
@@ -34,6 +39,7 @@ export class WorkerPool {
   private readonly slots: Array<MediaWorker | undefined>;
   private closed = false;
   private restartTimers = new Set<NodeJS.Timeout>();
+  private readonly sampler: NodeJS.Timeout;
 
   private constructor(
     private readonly opts: WorkerPoolOptions,
@@ -41,6 +47,8 @@ export class WorkerPool {
     readonly routerRtpCapabilities: types.RtpCapabilities,
   ) {
     this.slots = new Array(opts.workers).fill(undefined);
+    this.sampler = setInterval(() => void this.sampleLoad(), LOAD_SAMPLE_MS);
+    this.sampler.unref();
   }
 
   static async create(opts: WorkerPoolOptions, log: Logger): Promise<WorkerPool> {
@@ -62,7 +70,9 @@ export class WorkerPool {
     try {
       const webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
       log.info({ index, pid: worker.pid, port: port ?? 'auto' }, 'media worker ready');
-      return { index, worker, webRtcServer, routers: 0 };
+      const load = new WorkerLoad(worker);
+      await load.sample();
+      return { index, worker, webRtcServer, load, routers: 0 };
     } catch (err) {
       worker.close();
       throw new Error(`media worker ${index} cannot listen on RTC port ${port}: ${(err as Error).message}`);
@@ -101,11 +111,29 @@ export class WorkerPool {
     this.restartTimers.add(timer);
   }
 
-  /** The live worker with the fewest routers. */
-  pick(): MediaWorker | undefined {
-    let best: MediaWorker | undefined;
-    for (const s of this.slots) if (s && (!best || s.routers < best.routers)) best = s;
-    return best;
+  /**
+   * The least loaded live worker, by measured CPU plus what was placed on it since the last sample;
+   * `except` keeps one worker out (an observer is served off the worker that carries the phone). The
+   * caller places something on it: that counts at once, so a burst of joins spreads.
+   */
+  pick(opts: { except?: number } = {}): MediaWorker | undefined {
+    const slot = leastLoaded(this.liveWorkers.filter((s) => s.index !== opts.except));
+    slot?.load.placed();
+    return slot;
+  }
+
+  /** Each live worker's smoothed CPU share of one core, by index (monitoring, benchmarks). */
+  loads(): Array<{ index: number; pid: number; cpu: number; routers: number }> {
+    return this.liveWorkers.map((s) => ({ index: s.index, pid: s.worker.pid, cpu: s.load.cpu, routers: s.routers }));
+  }
+
+  private async sampleLoad(): Promise<void> {
+    await Promise.all(
+      this.liveWorkers.map((s) =>
+        // A worker that just died rejects; its slot is replaced by the restart path.
+        s.load.sample().catch(() => undefined),
+      ),
+    );
   }
 
   get liveWorkers(): MediaWorker[] {
@@ -115,6 +143,7 @@ export class WorkerPool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.sampler);
     for (const t of this.restartTimers) clearTimeout(t);
     this.restartTimers.clear();
     for (const s of this.slots) s?.worker.close();
