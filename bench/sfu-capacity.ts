@@ -3,13 +3,14 @@
 // PlainTransport producers), one inspector and 0-2 observers (alternating by session) as SRTP
 // PlainTransport consumers sending to one UDP sink process per worker (which counts packets and
 // sequence gaps per SSRC), and the product's TrackRecorder (consumers -> ffmpeg -c copy ->
-// Matroska) on the phone. Sessions are added in steps and spread over the workers by load (the
-// streams each forwards); each step is measured over a window after a warm-up, and the run stops
+// Matroska) on the phone. Sessions are added in steps; each step is measured over a window after a warm-up, and the run stops
 // once a worker passes 85 % of a core or loss passes 0.5 %.
+// First, the raw forwarding capacity of one worker (bench/support/fanOutCapacity.ts): one video
+// stream to N SRTP viewers, N raised to the same limits; its held rate is pps_per_worker.
+// Sessions are placed by the product's WorkerPool.pick (measured CPU per worker).
 // Optional: one observer on the other worker through router.pipeToRouter (PIPE=0 to skip), with
 // its extra CPU and its added latency (arrival of the same RTP timestamp, piped vs direct).
 // Run: npm run bench:sfu   (STEPS=2,4 WINDOW_S=5 WARMUP_S=3 to shorten; SRTP_SUITE to change suite)
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,25 +26,22 @@ import { RtpSink, type SinkWindow } from './support/RtpSink';
 import type { SinkSnapshot } from './support/rtpSinkProcess';
 import { SyntheticPhone } from './support/SyntheticPhone';
 import { syntheticMedia, type SyntheticMedia } from './support/syntheticMedia';
+import { fanOutCapacity, type FanOutStep } from './support/fanOutCapacity';
+import { openViewer as openSrtpViewer, type Viewer } from './support/srtpViewer';
 
 const STEPS = (process.env.STEPS ?? '10,20,40,60,80,100,120,140,160').split(',').map(Number).filter((n) => n > 0);
 const WINDOW_MS = Number(process.env.WINDOW_S ?? 15) * 1000;
 const WARMUP_MS = Number(process.env.WARMUP_S ?? 5) * 1000;
 const SUITE = (process.env.SRTP_SUITE ?? 'AES_CM_128_HMAC_SHA1_80') as types.SrtpCryptoSuite;
 const PIPE = process.env.PIPE !== '0';
+/** Viewers of one stream on one worker, for its raw forwarding capacity (FANOUT_STEPS= to skip). */
+const FANOUT_STEPS = (process.env.FANOUT_STEPS ?? '200,400,600,700,800,900,1000,1100,1200,1400,1600').split(',').map(Number).filter((n) => n > 0);
+const openViewer = (router: types.Router, producers: types.Producer[], sinkPort: number) => openSrtpViewer(router, producers, sinkPort, SUITE);
 const CPU_LIMIT_PCT = 85;
 const LOSS_LIMIT_PCT = 0.5;
 const WORKERS = 2;
 /** Sessions started at once: each start spawns two ffmpeg processes and waits for media. */
 const START_BATCH = 5;
-
-// Master key + salt lengths per suite (RFC 3711 / RFC 7714).
-const KEY_BYTES: Record<types.SrtpCryptoSuite, number> = {
-  AES_CM_128_HMAC_SHA1_80: 30,
-  AES_CM_128_HMAC_SHA1_32: 30,
-  AEAD_AES_128_GCM: 28,
-  AEAD_AES_256_GCM: 44,
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = (): number => performance.timeOrigin + performance.now();
@@ -58,32 +56,10 @@ interface Session {
   viewers: Viewer[];
 }
 
-interface Viewer {
-  transport: types.PlainTransport;
-  consumers: types.Consumer[];
-}
-
-/** A viewer as the SFU sees one: an SRTP transport with an audio and a video consumer, sent to the sink. */
-async function openViewer(router: types.Router, producers: types.Producer[], sinkPort: number): Promise<Viewer> {
-  const t = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: SUITE });
-  try {
-    // The sink never decrypts: these are the keys the viewer would send with, unused here.
-    await t.connect({ ip: '127.0.0.1', port: sinkPort, srtpParameters: { cryptoSuite: SUITE, keyBase64: crypto.randomBytes(KEY_BYTES[SUITE]).toString('base64') } });
-    const consumers: types.Consumer[] = [];
-    for (const p of producers) consumers.push(await t.consume({ producerId: p.id, rtpCapabilities: router.rtpCapabilities }));
-    return { transport: t, consumers };
-  } catch (err) {
-    t.close();
-    throw err;
-  }
-}
-
 interface Harness {
   pool: WorkerPool;
   media: SyntheticMedia;
   sinks: Map<number, RtpSink>;
-  /** Streams (consumers) each worker forwards: the load sessions are spread by. */
-  load: Map<number, number>;
   dir: string;
   ffmpeg: string;
   keyFrameIntervalMs: number;
@@ -93,9 +69,9 @@ interface Harness {
 
 async function startSession(h: Harness, index: number): Promise<Session> {
   const observers = index % 3;
-  const streams = 2 * (2 + observers);
-  const slot = h.pool.liveWorkers.reduce((best, s) => ((h.load.get(s.index) ?? 0) < (h.load.get(best.index) ?? 0) ? s : best));
-  h.load.set(slot.index, (h.load.get(slot.index) ?? 0) + streams);
+  // The product's placement: the least loaded worker by measured CPU (server/sfu/WorkerLoad.ts).
+  const slot = h.pool.pick();
+  if (!slot) throw new Error('no live media worker');
   const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
   slot.routers++;
   let phone: SyntheticPhone | undefined;
@@ -420,16 +396,30 @@ async function main(): Promise<void> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kanyan-bench-sfu-'));
   const pool = await WorkerPool.create({ workers: WORKERS, listenIp: '127.0.0.1', basePort: 0 }, log);
-  const h: Harness = { pool, media, sinks: new Map(), load: new Map(), dir, ffmpeg: config.recording.ffmpeg, keyFrameIntervalMs: config.recording.keyFrameIntervalMs, log, pids: new Set() };
+  const h: Harness = { pool, media, sinks: new Map(), dir, ffmpeg: config.recording.ffmpeg, keyFrameIntervalMs: config.recording.keyFrameIntervalMs, log, pids: new Set() };
   const sessions: Session[] = [];
   const rows: StepFigures[] = [];
   let held: StepFigures | undefined;
   let pipe: PipeFigures | undefined;
+  let fanOut: { held?: FanOutStep; bound?: string } | undefined;
   let stoppedBy: { sessions: number; bound: string } | undefined;
   try {
     for (const w of pool.liveWorkers) h.sinks.set(w.index, await RtpSink.start());
     console.log(`sink receive buffer: ${[...h.sinks.values()].map((s) => `${(s.recvBuffer / 1024 / 1024).toFixed(1)} MB`).join(', ')}`);
     for (const w of pool.liveWorkers) h.pids.add(w.worker.pid);
+    if (FANOUT_STEPS.length > 0) {
+      console.log(`\nfan-out: one ${media.options.width}x${media.options.height} VP8 stream to N SRTP (${SUITE}) viewers on worker 0`);
+      const f = await fanOutCapacity({
+        slot: pool.liveWorkers[0]!, media, ffmpeg: h.ffmpeg, suite: SUITE, steps: FANOUT_STEPS, windowMs: WINDOW_MS, warmupMs: WARMUP_MS,
+        cpuLimitPct: CPU_LIMIT_PCT, lossLimitPct: LOSS_LIMIT_PCT,
+        onStep: (st) => console.log(`${col(String(st.viewers), 6)} viewers  worker ${fmt(st.cpuPct)} %  ${fmt(st.pps / 1000, 1)} kpps  loss ${fmt(st.lossPct, 3)} %  ${fmt(st.ppsPerCore / 1000, 0)} kpps per core`),
+      });
+      for (const pid of f.pids) h.pids.add(pid);
+      fanOut = f;
+      // Two load samples after the fan-out, or placement still sees worker 0 as busy.
+      await sleep(5000);
+      console.log(`fan-out held ${f.held ? `${f.held.viewers} viewers at ${fmt(f.held.pps / 1000, 1)} kpps` : 'no step'}${f.bound ? `; next step bound by ${f.bound}` : ''}\n`);
+    }
     for (const n of STEPS) {
       let startFailure: string | undefined;
       while (sessions.length < n && !startFailure) {
@@ -480,7 +470,9 @@ async function main(): Promise<void> {
   const ref = held ?? last;
   stoppedBy ??= last.bound ? { sessions: last.sessions, bound: last.bound } : undefined;
   const bound = stoppedBy?.bound ?? `not reached (last step ${last.sessions})`;
-  const pps = Math.max(...ref.perWorker.map((w) => w.ppsOut));
+  const sessionPps = Math.max(...ref.perWorker.map((w) => w.ppsOut));
+  // The worker's forwarding capacity is the fan-out's held step; the sessions' own rate is printed too.
+  const pps = fanOut?.held?.pps ?? sessionPps;
   // The phones and sinks share the 2 cores here; on a server of its own the product gets them all.
   const alone = (os.cpus().length * CPU_LIMIT_PCT) / ref.productPerSession;
   console.log(`product CPU per session (workers + recorder + Node): ${fmt(ref.productPerSession, 2)} % of a core; harness (phones + sinks) ${fmt(ref.harnessPct, 1)} % at ${ref.sessions} sessions`);
@@ -489,7 +481,8 @@ async function main(): Promise<void> {
   console.log(
     `RESULT sessions=${held ? held.sessions : 0} pps_per_worker=${Math.round(pps)} loss_pct=${fmt(ref.lossPct, 3)} cpu_pct_per_session=${fmt(ref.cpuPerSession, 2)} ` +
       `cpu_pct_per_recording=${fmt(ref.cpuPerRecording, 2)} worker_cpu_pct=${fmt(Math.max(...ref.perWorker.map((w) => w.cpuPct)), 1)} ` +
-      `product_cpu_pct_per_session=${fmt(ref.productPerSession, 2)} harness_cpu_pct=${fmt(ref.harnessPct, 1)} sessions_alone_est=${Math.floor(alone)} bound=${bound.replace(/\s+/g, '_')} srtp=${SUITE}` +
+      `product_cpu_pct_per_session=${fmt(ref.productPerSession, 2)} harness_cpu_pct=${fmt(ref.harnessPct, 1)} sessions_alone_est=${Math.floor(alone)} bound=${bound.replace(/\s+/g, '_')} srtp=${SUITE} session_pps_per_worker=${Math.round(sessionPps)}` +
+      (fanOut?.held ? ` fanout_viewers=${fanOut.held.viewers} fanout_cpu_pct=${fmt(fanOut.held.cpuPct, 1)} pps_per_core=${Math.round(fanOut.held.ppsPerCore)}` : '') +
       (pipe ? ` pipe_cpu_pct=${fmt(pipe.cpuPct, 2)} pipe_latency_ms=${fmt(pipe.latencyMs, 2)}` : ''),
   );
 }
