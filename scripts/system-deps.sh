@@ -2,9 +2,11 @@
 # Installs the Debian packages Kanyan needs, only when one is missing, so a second run is instant.
 set -euo pipefail
 
+# libsrtp is not among them: libsrtp-openssl.sh builds it from Debian's source package (apt-get source,
+# no dpkg-dev needed) with build-essential and libssl-dev; xz-utils unpacks the .debian.tar.xz it reads.
 PACKAGES=(
-  meson ninja-build pkg-config build-essential python3
-  libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
+  meson ninja-build pkg-config build-essential python3 xz-utils
+  libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev
   redis-server ffmpeg chromium fonts-noto-cjk openssl jq
 )
 
