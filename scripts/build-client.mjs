@@ -31,6 +31,51 @@ const stamp = path.join(out, '.build-hash');
 const hash = digest();
 if (!process.argv.includes('--force') && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) process.exit(0);
 
+// The pages run only in browsers, and the phone page's script is parsed on cheap phones before the
+// call can start: leave out what mediasoup-client carries for other runtimes and for its own tests.
+const mediasoupLib = path.join(root, 'node_modules/mediasoup-client/lib');
+const mediasoupVersion = JSON.parse(fs.readFileSync(path.join(mediasoupLib, '../package.json'), 'utf8')).version;
+const browserOnly = {
+  name: 'browser-only',
+  setup(build) {
+    // The pages use only Device (and the SDP writer reads the version from the package's index); the
+    // index also bundles the fake handler and test parameters. A module of its own (not an alias) makes
+    // any other import from 'mediasoup-client' a build error instead of an undefined at run time.
+    const index = () => ({ path: 'mediasoup-client', namespace: 'browser-only' });
+    build.onResolve({ filter: /^mediasoup-client$/ }, index);
+    build.onResolve({ filter: /^\.\.\/\.\.\/$/ }, (a) => (a.importer === path.join(mediasoupLib, 'handlers/sdp/RemoteSdp.js') ? index() : undefined));
+    build.onLoad({ filter: /^mediasoup-client$/, namespace: 'browser-only' }, () => ({
+      contents: `export { Device } from ${JSON.stringify(path.join(mediasoupLib, 'Device.js'))};\nexport const version = ${JSON.stringify(mediasoupVersion)};`,
+      resolveDir: root,
+    }));
+    // Device picks this handler only when navigator.product is 'ReactNative'.
+    build.onResolve({ filter: /\/handlers\/ReactNative106$/ }, (a) => (a.importer.startsWith(mediasoupLib) ? { path: 'react-native', namespace: 'browser-only' } : undefined));
+    build.onLoad({ filter: /^react-native$/, namespace: 'browser-only' }, () => ({
+      contents: `export class ReactNative106 { static createFactory() { throw new Error('React Native is not supported'); } }`,
+    }));
+    // The loggers of mediasoup-client and its helpers. The real 'debug' probes the browser for colour
+    // support for each of its ~60 loggers at load (~80 ms on a cheap phone); this prints the same
+    // (nothing unless localStorage.debug names the logger, e.g. 'mediasoup-client:*'), without colours.
+    build.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'browser-only' }));
+    build.onLoad({ filter: /^debug$/, namespace: 'browser-only' }, () => ({
+      // CommonJS, as its users require it both as a function and as `.default`.
+      contents: `let wanted = [];
+try { wanted = (localStorage.getItem('debug') || '').split(/[\\s,]+/).filter(Boolean); } catch {}
+const on = (ns) => wanted.some((w) => (w.endsWith('*') ? ns.startsWith(w.slice(0, -1)) : ns === w));
+function debug(namespace) {
+  const d = (format, ...args) => { if (d.enabled) d.log(namespace + ' ' + format, ...args); };
+  d.namespace = namespace;
+  d.enabled = on(namespace);
+  d.log = console.debug.bind(console);
+  d.extend = (sub) => debug(namespace + ':' + sub);
+  return d;
+}
+module.exports = debug;
+module.exports.default = debug;`,
+    }));
+  },
+};
+
 fs.mkdirSync(out, { recursive: true });
 await esbuild.build({
   absWorkingDir: root,
@@ -43,6 +88,7 @@ await esbuild.build({
   target: ['chrome80', 'safari14', 'firefox80'],
   define: { 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
+  plugins: [browserOnly],
 });
 // One stylesheet for every page: the base, then each part's own file (client/shared/styles/*.css, in name order).
 const partsDir = path.join(root, 'client/shared/styles');

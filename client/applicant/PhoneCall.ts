@@ -1,11 +1,14 @@
 import type { Producer } from 'mediasoup-client/lib/types';
 import type { WireErrorShape } from '../../server/protocol/signaling';
+import { lang } from '../shared/i18n';
 import { inboundTotals } from '../shared/inboundStats';
 import { MediaSession } from '../shared/MediaSession';
 import { RequestError, SignalingClient } from '../shared/SignalingClient';
 import type { PhoneBoot } from './boot';
 import { CameraControl } from './CameraControl';
 import { rememberStart } from './consent';
+import { keepResolutionWhileItMoves } from './sendPreference';
+import { adoptEarlySocket } from './earlySocket';
 import { LocalCamera } from './LocalCamera';
 import { PhotoFlow } from './PhotoFlow';
 import { endKindOfReason, endKindOfRefusal, endKindOfState, initialFacts, stateImpliesInspector, type EndKind, type LocationState, type PhoneScreen, type SessionState } from './phoneScreen';
@@ -36,6 +39,9 @@ export class PhoneCall {
   /** Back-off for a join that failed on a connected socket (a weak uplink timing out, a call changing hands). */
   private rejoinDelayMs = 1000;
   private locationRetrying = false;
+  private stopKeepingResolution: () => void = () => undefined;
+  /** The camera is being opened after the tap on "start", so the browser may be asking for it. */
+  private cameraMayPrompt = false;
 
   /** For the end-to-end tests and the join benchmark (timings and states only, nothing secret). */
   readonly probe = {
@@ -47,6 +53,7 @@ export class PhoneCall {
     inbound: async () => (this.session ? inboundTotals(await this.session.recvTransport.getStats()) : null),
     photos: () => this.photos.uploader.pending,
     videoMaxBitrate: () => this.videoProducer?.rtpSender?.getParameters().encodings[0]?.maxBitrate,
+    videoDegradation: () => this.videoProducer?.rtpSender?.getParameters().degradationPreference,
     mic: () => ({ trackEnabled: this.camera ? this.camera.audio.enabled : null, producerPaused: this.micProducer ? this.micProducer.paused : null }),
   };
 
@@ -55,6 +62,10 @@ export class PhoneCall {
       rememberStart();
       location.reload();
     };
+    // The socket (opened by the early script, or now) and the device's codec probe overlap the first render: both are on the way to the first frame.
+    const early = adoptEarlySocket(boot.token, lang);
+    this.signaling = new SignalingClient({ role: 'applicant', token: boot.token }, early?.socket);
+    MediaSession.preload(boot.rtpCapabilities);
     this.view = new PhoneView(boot, {
       start: () => this.start(null),
       retryCamera: again,
@@ -67,8 +78,6 @@ export class PhoneCall {
       hangUp: () => this.endWith('hung_up', undefined, { hangUp: true }),
       gallery: (pointKey, file) => this.photos.sendGallery(pointKey, file),
     });
-    MediaSession.preload(boot.rtpCapabilities);
-    this.signaling = new SignalingClient({ role: 'applicant', token: boot.token });
     const socket = this.signaling.socket;
     this.positions = new PositionReporter(
       (report) => {
@@ -94,6 +103,7 @@ export class PhoneCall {
       videoProducer: () => this.videoProducer,
     });
     this.listen();
+    early?.replay();
     this.render();
   }
 
@@ -105,6 +115,7 @@ export class PhoneCall {
     this.facts.started = true;
     this.facts.connection = 'connecting';
     this.render();
+    this.cameraMayPrompt = early === null;
     this.cameraReady = this.openCamera(early);
     this.cameraReady.catch((err) => console.warn('camera unavailable', err));
     if (this.signaling.socket.connected) this.join();
@@ -169,16 +180,21 @@ export class PhoneCall {
     this.probe.marks.joinStart = performance.now();
     this.presenceSinceJoin = false;
     const socket = this.signaling.socket;
-    const s = await MediaSession.start(this.signaling, this.boot.rtpCapabilities, {
-      onTrack: (track) => {
-        if (track.kind === 'audio') this.view.remoteAudio.srcObject = new MediaStream([track]);
+    const s = await MediaSession.start(
+      this.signaling,
+      this.boot.rtpCapabilities,
+      {
+        onTrack: (track) => {
+          if (track.kind === 'audio') this.view.remoteAudio.srcObject = new MediaStream([track]);
+        },
+        onTrackEnded: () => undefined,
+        onTransportFailed: () => {
+          // The media path broke while signaling may still be up: reconnect everything.
+          if (!f.end) socket.disconnect().connect();
+        },
       },
-      onTrackEnded: () => undefined,
-      onTransportFailed: () => {
-        // The media path broke while signaling may still be up: reconnect everything.
-        if (!f.end) socket.disconnect().connect();
-      },
-    });
+      { deferOffers: true },
+    );
     if (f.end) {
       s.close();
       return;
@@ -190,10 +206,16 @@ export class PhoneCall {
     this.noteSessionState(s.join.sessionState);
     this.view.prompt.show(s.join.prompt);
     s.onConnected = (at) => (this.probe.marks.sendConnected = at);
-    // Signaling and the camera start in parallel; media goes out once both are ready.
+    // Signaling and the camera start in parallel; media goes out once both are ready. The camera goes
+    // out before the inspector's voice comes in (taking it costs a round trip and a negotiation), unless
+    // the browser may be asking for the camera: then the inspector is heard while the owner answers.
+    if (!this.camera && this.cameraMayPrompt) this.takeOffers(s);
     const cam = await this.cameraReady!;
     if (this.session !== s) return;
     this.videoProducer = await s.produce(cam.video, 'camera', VIDEO_BITRATE);
+    this.stopKeepingResolution();
+    this.stopKeepingResolution = keepResolutionWhileItMoves(this.videoProducer.rtpSender);
+    this.takeOffers(s);
     const mic = await s.produce(cam.audio, 'mic');
     if (f.muted) mic.pause();
     this.micProducer = mic;
@@ -204,6 +226,10 @@ export class PhoneCall {
     this.render();
     this.positions.resend();
     this.reportCamera();
+  }
+
+  private takeOffers(s: MediaSession): void {
+    s.consumeOffered().catch((err) => console.warn('consume failed', err));
   }
 
   private noteSessionState(state: SessionState): void {
@@ -258,6 +284,7 @@ export class PhoneCall {
     }
     f.end = kind;
     f.connection = 'ended';
+    this.stopKeepingResolution();
     this.session?.close();
     this.session = undefined;
     this.positions.stop();
@@ -304,6 +331,7 @@ export class PhoneCall {
       if (f.started) this.join();
     });
     socket.on('disconnect', (reason) => {
+      this.stopKeepingResolution();
       this.session?.close();
       this.session = undefined;
       if (f.end) return;

@@ -1,3 +1,5 @@
 import { startEarlyCamera } from './earlyCamera';
+import { openEarlySocket } from './earlySocket';
 
 startEarlyCamera();
+openEarlySocket();

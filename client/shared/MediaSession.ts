@@ -27,6 +27,7 @@ export class MediaSession {
   onConnected: ((at: number) => void) | undefined;
   private readonly consumers = new Map<string, Consumer>();
   private closed = false;
+  private offersTaken = false;
 
   private constructor(
     private readonly signaling: SignalingClient,
@@ -41,7 +42,12 @@ export class MediaSession {
     signaling.socket.on('consumer:closed', this.onConsumerClosed);
   }
 
-  static async start(signaling: SignalingClient, routerCaps: unknown, handlers: MediaSessionHandlers): Promise<MediaSession> {
+  /**
+   * Joins and wires both transports. With `deferOffers`, the tracks the join result offers are not taken
+   * yet (call consumeOffered()): the phone sends its camera first, as taking a track costs a round trip
+   * and a negotiation that would otherwise come before its first frame.
+   */
+  static async start(signaling: SignalingClient, routerCaps: unknown, handlers: MediaSessionHandlers, opts: { deferOffers?: boolean } = {}): Promise<MediaSession> {
     const device = await MediaSession.device(routerCaps as RtpCapabilities);
     const joinSentAt = performance.now();
     const join = await signaling.request('call:join', { rtpCapabilities: device.rtpCapabilities, clientTime: Date.now() });
@@ -57,8 +63,15 @@ export class MediaSession {
         .then(({ producerId }) => ok({ id: producerId }))
         .catch(fail);
     });
-    await Promise.all(join.consumers.map((offer) => session.consume(offer)));
+    if (!opts.deferOffers) await session.consumeOffered();
     return session;
+  }
+
+  /** Takes the tracks offered in the join result (the others already in the call); once. */
+  async consumeOffered(): Promise<void> {
+    if (this.offersTaken) return;
+    this.offersTaken = true;
+    await Promise.all(this.join.consumers.map((offer) => this.consume(offer)));
   }
 
   private static loadedDevice: Promise<Device> | undefined;
@@ -86,7 +99,8 @@ export class MediaSession {
       track,
       appData: { source },
       encodings: maxBitrate ? [{ maxBitrate }] : undefined,
-      // On a weak uplink keep the frame rate and drop resolution: a blurry moving image beats a frozen sharp one.
+      // The encoder starts at 1 Mbit/s rather than Chrome's 300 kbit/s, so the first frames are not cut down to fit.
+      // How it gives way on a weak uplink is the page's choice (the phone: client/applicant/sendPreference.ts).
       codecOptions: track.kind === 'video' ? { videoGoogleStartBitrate: 1000 } : undefined,
       stopTracks: false,
     });

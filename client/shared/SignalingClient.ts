@@ -19,8 +19,9 @@ type ResultOf<E extends RequestEvent> = Parameters<Parameters<ClientToServerEven
 export class SignalingClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 
-  constructor(auth: Record<string, string>) {
-    this.socket = io({
+  /** `socket`: one already opened with these options and auth (the phone page opens it early, client/applicant/earlySocket.ts: keep the two alike). */
+  constructor(auth: Record<string, string>, socket?: Socket<ServerToClientEvents, ClientToServerEvents>) {
+    this.socket = socket ?? io({
       // The server words acks, end messages and the checklist in the page's language; the query
       // carries it too for the refusals sent before the handshake's auth is read.
       auth: { ...auth, lang },

@@ -1,4 +1,4 @@
-// zh-CN first; English for visiting staff. Choose with ?lang=en (remembered) or the browser language.
+// zh-CN first; English for visiting staff. Choose with ?lang=en (remembered): see ./pageLang.ts.
 // The messages live by concept in ./messages/; this file only picks the language and looks them up.
 import * as call from './messages/call';
 import * as cases from './messages/cases';
@@ -7,32 +7,13 @@ import * as geo from './messages/geo';
 import * as phone from './messages/phone';
 import * as replay from './messages/replay';
 import * as staff from './messages/staff';
+import { pickLang } from './pageLang';
 
 const zh = { ...core.zh, ...staff.zh, ...phone.zh, ...cases.zh, ...call.zh, ...geo.zh, ...replay.zh } as const;
 
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = { ...core.en, ...staff.en, ...phone.en, ...cases.en, ...call.en, ...geo.en, ...replay.en };
-
-function pickLang(): 'zh-CN' | 'en' {
-  const q = new URLSearchParams(location.search).get('lang');
-  if (q === 'en' || q === 'zh-CN') {
-    try {
-      localStorage.setItem('kanyan.lang', q);
-    } catch {
-      // Private mode: the choice lasts for this page only.
-    }
-    return q;
-  }
-  let saved: string | null = null;
-  try {
-    saved = localStorage.getItem('kanyan.lang');
-  } catch {
-    saved = null;
-  }
-  if (saved === 'en' || saved === 'zh-CN') return saved;
-  return 'zh-CN';
-}
 
 export const lang = pickLang();
 const dict: Record<MessageKey, string> = lang === 'en' ? en : zh;

@@ -6,7 +6,11 @@ import type { Lang } from '../platform/Text';
 export interface ShellOptions {
   title: string;
   script: 'inspector' | 'applicant' | 'admin';
-  /** A small script run before the main bundle is parsed (the phone page opens its camera with it). */
+  /**
+   * A small script run before the main bundle is parsed (the phone page opens its camera and socket
+   * with it). It comes after the boot data, which it reads, and before the stylesheet, which would
+   * hold it back.
+   */
   earlyScript?: string;
   boot: unknown;
   lang?: string;
@@ -22,10 +26,10 @@ export function renderShell(o: ShellOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(o.title)}</title>
-${ICON_LINK}
-<link rel="stylesheet" href="/assets/style.css">
 <script id="boot" type="application/json">${safeJson(o.boot)}</script>
 ${o.earlyScript ? `<script src="/assets/${o.earlyScript}.js"></script>` : ''}
+${ICON_LINK}
+<link rel="stylesheet" href="/assets/style.css">
 <script src="/assets/${o.script}.js" defer></script>
 </head>
 <body><div id="app"></div><div id="toasts" aria-live="polite"></div></body>

@@ -277,6 +277,38 @@ describe('the phone page a shop owner can trust (360x740)', () => {
     expect(await checkState(phone, 'phone-camera-denied', ['.state-title', '.state-detail', '.state-action button'])).toEqual(CLEAN);
   });
 
+  it('opens its one socket from the early script, and still joins when the early script fails to load', async () => {
+    const c = await newCase('东街早点铺');
+    const joinWith = async (earlyScript: 'loads' | 'fails') => {
+      const ctx = await phoneContext(browser, srv.url, NEAR);
+      contexts.push(ctx);
+      await ctx.addInitScript(() => {
+        const w = window as unknown as { __sockets: string[] };
+        w.__sockets = [];
+        const Native = window.WebSocket;
+        window.WebSocket = class extends Native {
+          constructor(url: string | URL, protocols?: string | string[]) {
+            super(url, protocols);
+            // Which script opened it, from the call stack.
+            w.__sockets.push(/applicant-early\.js/.test(new Error().stack ?? '') ? 'early script' : 'page script');
+          }
+        };
+      });
+      if (earlyScript === 'fails') await ctx.route('**/assets/applicant-early.js', (route) => route.abort());
+      const page = await ctx.newPage();
+      await page.goto(c.joinUrl);
+      await page.waitForFunction(() => (window as unknown as { __kanyan?: PhoneProbe }).__kanyan?.state === 'live', undefined, { timeout: 20_000 });
+      const sockets = await page.evaluate(() => (window as unknown as { __sockets: string[] }).__sockets);
+      await ctx.close();
+      return sockets;
+    };
+    // The early script opens it while the page's script is still on its way; the page adopts it.
+    const early = await joinWith('loads');
+    expect(early).toEqual(['early script']);
+    // Without the early script the page starts by itself and opens its own.
+    expect(await joinWith('fails')).toEqual(['page script']);
+  });
+
   it('says the server is under maintenance when it shuts down during the call, with a reconnect', async () => {
     const other = await startTestServer();
     try {
