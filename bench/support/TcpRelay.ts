@@ -1,6 +1,8 @@
 // A TCP relay over an emulated link: bytes are delayed and rate-limited like the UDP relay's
 // datagrams but never dropped (TCP below us would resend them); when the bottleneck queue is full
-// the relay stops reading, so the sender's TCP backs off as it would behind a slow uplink.
+// the relay stops reading, so the sender's TCP backs off as it would behind a slow uplink. It stops
+// at half the queue: a real TCP, backing off at each loss, leaves the queue partly free on average,
+// and a stream that held it full would make every datagram behind it overflow.
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { NetworkLink } from './NetworkLink';
@@ -21,8 +23,8 @@ export class TcpRelay {
 
   static async start(listen: Endpoint, target: Endpoint, link: NetworkLink): Promise<TcpRelay> {
     const sockets = new Set<net.Socket>();
-    const server = net.createServer({ noDelay: true }, (phoneSide) => {
-      const serverSide = net.connect({ host: target.host, port: target.port, noDelay: true });
+    const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (phoneSide) => {
+      const serverSide = net.connect({ host: target.host, port: target.port, noDelay: true, allowHalfOpen: true });
       for (const s of [phoneSide, serverSide]) {
         sockets.add(s);
         s.on('close', () => sockets.delete(s));
@@ -56,7 +58,7 @@ export class TcpRelay {
 function carry(from: net.Socket, to: net.Socket, pipe: ShapedPipe): void {
   let paused = false;
   const resumeWhenDrained = () => {
-    if (pipe.backlogBytes() <= pipe.queueBytes / 2) {
+    if (pipe.backlogBytes() <= pipe.queueBytes / 4) {
       paused = false;
       from.resume();
     } else {
@@ -70,7 +72,7 @@ function carry(from: net.Socket, to: net.Socket, pipe: ShapedPipe): void {
         if (!to.destroyed) to.write(seg);
       }, false);
     }
-    if (!paused && pipe.backlogBytes() > pipe.queueBytes) {
+    if (!paused && pipe.backlogBytes() > pipe.queueBytes / 2) {
       paused = true;
       from.pause();
       setTimeout(resumeWhenDrained, RESUME_POLL_MS);
