@@ -416,8 +416,10 @@ async function main(): Promise<void> {
       });
       for (const pid of f.pids) h.pids.add(pid);
       fanOut = f;
-      // Two load samples after the fan-out, or placement still sees worker 0 as busy.
-      await sleep(5000);
+      // Until placement's smoothed CPU sample of worker 0 has forgotten the fan-out, or the first
+      // sessions would all go to worker 1.
+      const settleBy = Date.now() + 30_000;
+      while (Date.now() < settleBy && pool.loads().some((l) => l.cpu > 0.03)) await sleep(500);
       console.log(`fan-out held ${f.held ? `${f.held.viewers} viewers at ${fmt(f.held.pps / 1000, 1)} kpps` : 'no step'}${f.bound ? `; next step bound by ${f.bound}` : ''}\n`);
     }
     for (const n of STEPS) {
@@ -464,7 +466,8 @@ async function main(): Promise<void> {
 
   const last = rows[rows.length - 1];
   if (!last) {
-    console.log(`RESULT sessions=0 pps_per_worker=0 loss_pct=- bound=${stoppedBy?.bound ?? 'no_step'}`);
+    const f = fanOut?.held;
+    console.log(`RESULT sessions=0 pps_per_worker=${Math.round(f?.pps ?? 0)} loss_pct=${f ? fmt(f.lossPct, 3) : '-'} bound=${stoppedBy?.bound ?? 'no_session_step'} srtp=${SUITE}` + (f ? ` fanout_viewers=${f.viewers} fanout_cpu_pct=${fmt(f.cpuPct, 1)} pps_per_core=${Math.round(f.ppsPerCore)}` : ''));
     return;
   }
   const ref = held ?? last;
