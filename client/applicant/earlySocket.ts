@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { readBoot } from '../shared/dom';
 import { pickLang } from '../shared/pageLang';
+import { socketOptions } from '../shared/socketOptions';
 
 // The socket's handshake (a connection, two round trips and the server's check of the link) starts in
 // the early script, so it runs while the main script downloads and is parsed: on a cheap phone that
@@ -18,24 +19,11 @@ interface EarlySocket {
   record: { any: (event: string, ...args: unknown[]) => void; reserved: Array<[string, (...args: unknown[]) => void]> };
 }
 
-/** The same options as SignalingClient's socket (see there why). */
-function phoneSocket(token: string, lang: string): Socket {
-  return io({
-    auth: { role: 'applicant', token, lang },
-    query: { lang },
-    transports: ['websocket', 'polling'],
-    tryAllTransports: true,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 3000,
-    timeout: 8000,
-  });
-}
-
 export function openEarlySocket(): void {
   const token = readBoot<{ token?: string }>().token;
   if (!token) return;
   const lang = pickLang();
-  const socket = phoneSocket(token, lang);
+  const socket = io(socketOptions({ role: 'applicant', token }, lang));
   const heard: EarlySocket['heard'] = [];
   const any = (event: string, ...args: unknown[]) => heard.push([event, args]);
   socket.onAny(any);

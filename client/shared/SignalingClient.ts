@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, WireErrorShape } from '../../server/protocol/signaling';
 import { lang, t } from './i18n';
+import { socketOptions } from './socketOptions';
 
 export class RequestError extends Error {
   constructor(readonly code: string, message: string) {
@@ -19,20 +20,9 @@ type ResultOf<E extends RequestEvent> = Parameters<Parameters<ClientToServerEven
 export class SignalingClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 
-  /** `socket`: one already opened with these options and auth (the phone page opens it early, client/applicant/earlySocket.ts: keep the two alike). */
+  /** `socket`: one already opened with the same auth and options (the phone page's, opened by its early script). */
   constructor(auth: Record<string, string>, socket?: Socket<ServerToClientEvents, ClientToServerEvents>) {
-    this.socket = socket ?? io({
-      // The server words acks, end messages and the checklist in the page's language; the query
-      // carries it too for the refusals sent before the handshake's auth is read.
-      auth: { ...auth, lang },
-      query: { lang },
-      // WebSocket first; long-polling as a fallback for proxies that block upgrades.
-      transports: ['websocket', 'polling'],
-      tryAllTransports: true,
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 3000,
-      timeout: 8000,
-    });
+    this.socket = socket ?? io(socketOptions(auth, lang));
   }
 
   request<E extends RequestEvent>(event: E, payload: unknown, timeoutMs = 10_000): Promise<ResultOf<E>> {

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { desktopContext, launchChromium, phoneContext } from '../support/browser';
 import { createCase, INSPECTOR, loginCookie, startTestServer, type CreatedCase, type RunningServer } from '../support/testServer';
+import { waitFor } from '../support/waiting';
 
 // The registered address of the case, and a phone standing about 111 m north of it.
 const REGISTERED = { text: '北京市东城区测试胡同1号', lat: 39.92893, lon: 116.41642 };
@@ -10,17 +11,6 @@ type Inbound = { videoFramesDecoded: number; videoWidth: number; audioBytes: num
 
 const inspectorInbound = (p: Page) => p.evaluate(() => (window as unknown as { __kanyanCall: { inbound(): Promise<Inbound> } }).__kanyanCall.inbound());
 const phoneInbound = (p: Page) => p.evaluate(() => (window as unknown as { __kanyan: { inbound(): Promise<Inbound> } }).__kanyan.inbound());
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-}
 
 describe('live inspection call in Chromium', () => {
   let srv: RunningServer;

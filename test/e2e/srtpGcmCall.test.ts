@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bothLive, desktopContext, launchChromium, phoneContext } from '../support/browser';
 import { createCase, INSPECTOR, loginCookie, startTestServer, type CreatedCase, type RunningServer } from '../support/testServer';
+import { waitFor } from '../support/waiting';
 
 /** What Chromium negotiates with this worker and reports as srtpCipher (the IANA name of the DTLS-SRTP profile). */
 const EXPECTED_SUITE = 'SRTP_AEAD_AES_256_GCM';
@@ -55,17 +56,6 @@ function transports(page: Page): Promise<TransportReport[]> {
 }
 
 const total = (rs: TransportReport[], k: 'videoFramesDecoded' | 'videoPacketsSent' | 'audioPacketsReceived') => rs.reduce((n, r) => n + r[k], 0);
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-}
 
 describe('SRTP with AES-GCM between Chromium and the worker', () => {
   let srv: RunningServer;
