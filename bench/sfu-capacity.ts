@@ -27,12 +27,12 @@ import type { SinkSnapshot } from './support/rtpSinkProcess';
 import { SyntheticPhone } from './support/SyntheticPhone';
 import { syntheticMedia, type SyntheticMedia } from './support/syntheticMedia';
 import { fanOutCapacity, type FanOutStep } from './support/fanOutCapacity';
-import { openViewer as openSrtpViewer, type Viewer } from './support/srtpViewer';
+import { openViewer as openSrtpViewer, srtpSuite, type Viewer } from './support/srtpViewer';
 
 const STEPS = (process.env.STEPS ?? '10,20,40,60,80,100,120,140,160').split(',').map(Number).filter((n) => n > 0);
 const WINDOW_MS = Number(process.env.WINDOW_S ?? 15) * 1000;
 const WARMUP_MS = Number(process.env.WARMUP_S ?? 5) * 1000;
-const SUITE = (process.env.SRTP_SUITE ?? 'AES_CM_128_HMAC_SHA1_80') as types.SrtpCryptoSuite;
+const SUITE = srtpSuite(process.env.SRTP_SUITE, 'AES_CM_128_HMAC_SHA1_80');
 const PIPE = process.env.PIPE !== '0';
 /** Viewers of one stream on one worker, for its raw forwarding capacity (FANOUT_STEPS= to skip). */
 const FANOUT_STEPS = (process.env.FANOUT_STEPS ?? '200,400,600,700,800,900,1000,1100,1200,1400,1600').split(',').map(Number).filter((n) => n > 0);

@@ -11,6 +11,13 @@ const KEY_BYTES: Record<types.SrtpCryptoSuite, number> = {
   AEAD_AES_256_GCM: 44,
 };
 
+/** The suite named in the environment, or a message naming the ones there are. */
+export function srtpSuite(value: string | undefined, fallback: types.SrtpCryptoSuite): types.SrtpCryptoSuite {
+  if (value === undefined || value === '') return fallback;
+  if (value in KEY_BYTES) return value as types.SrtpCryptoSuite;
+  throw new Error(`SRTP_SUITE=${value} is not an SRTP suite mediasoup knows; use one of ${Object.keys(KEY_BYTES).join(', ')}`);
+}
+
 export interface Viewer {
   transport: types.PlainTransport;
   consumers: types.Consumer[];
